@@ -1,0 +1,14 @@
+/** Test suites split by reach: unit+integration on SQLite (npm test), PostgreSQL, real browser. */
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/env.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', isolatedModules: true }] },
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.pg\\.test\\.ts$', '\\.browser\\.test\\.ts$', '/node_modules/', '/dist/'] },
+    { ...base, displayName: 'postgres', testMatch: ['<rootDir>/test/**/*.pg.test.ts'] },
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser.test.ts'] },
+  ],
+};

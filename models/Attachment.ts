@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A file a customer sent in chat (meter photo, complaint evidence). Stored in the database so every instance sees it. */
+@Entity('attachment')
+export class Attachment {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Index()
+  @Column({ type: 'integer', nullable: true })
+  caseId: number | null;
+
+  @Index()
+  @Column({ type: 'integer', nullable: true })
+  chatId: number | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  fileName: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  contentType: string;
+
+  @Column({ type: 'integer' })
+  size: number;
+
+  /** File content, base64 (portable across SQLite and PostgreSQL). */
+  @Column({ type: 'text' })
+  dataBase64: string;
+
+  @CreateDateColumn()
+  createdAt: Date;
+}

@@ -1,0 +1,35 @@
+/** All TypeORM entities of Kropla, in one list for the DataSource. */
+import { Customer } from './Customer';
+import { ServicePoint } from './ServicePoint';
+import { Meter } from './Meter';
+import { Reading } from './Reading';
+import { Invoice } from './Invoice';
+import { Payment } from './Payment';
+import { CaseRecord } from './CaseRecord';
+import { CaseMessage } from './CaseMessage';
+import { CaseStatusChange } from './CaseStatusChange';
+import { Attachment } from './Attachment';
+import { ChatConversation } from './ChatConversation';
+import { ChatLink } from './ChatLink';
+import { LinkCode } from './LinkCode';
+import { LinkAttempt } from './LinkAttempt';
+import { OutageNotice } from './OutageNotice';
+import { OutageStreet } from './OutageStreet';
+import { AlertSubscription } from './AlertSubscription';
+import { StaffUser } from './StaffUser';
+import { StaffSession } from './StaffSession';
+import { OutboxMessage } from './OutboxMessage';
+import { BotStateItem } from './BotStateItem';
+import { TranscriptEntry } from './TranscriptEntry';
+
+export {
+  Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
+  Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
+  AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry,
+};
+
+export const ENTITIES = [
+  Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
+  Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
+  AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry,
+];

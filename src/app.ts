@@ -1,0 +1,180 @@
+/**
+ * Kropla wired in one readable page, in order: config → logger → database → services →
+ * recognizer → bot → HTTP routes → channels → outbox workers. Dependencies go in through constructors.
+ */
+import type { Server } from 'restify';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createLogger } from './logger';
+import { openDatabase } from './db/dataSource';
+import { ImportService } from './services/ImportService';
+import { BillingService } from './services/BillingService';
+import { ReadingService } from './services/ReadingService';
+import { ConsumptionService } from './services/ConsumptionService';
+import { CaseService } from './services/CaseService';
+import { LinkService } from './services/LinkService';
+import { ChatService } from './services/ChatService';
+import { OutageService } from './services/OutageService';
+import { OutboxService } from './services/OutboxService';
+import { CustomerService } from './services/CustomerService';
+import { AlertService } from './services/AlertService';
+import { createServer } from './http/server';
+import { registerAdminRoutes } from './http/admin';
+import { registerHealthRoute } from './http/health';
+import type { ChannelSender } from './channels/types';
+import { OutboxWorker } from './outbox/OutboxWorker';
+import { loadDemoData } from './demo/demoData';
+import { KroplaRecognizer, type Recognizer } from './nlu';
+import { KroplaBot } from './bot/KroplaBot';
+import { registerDirectLine } from './channels/directline';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram';
+import { registerStaffRoutes } from './staff';
+import { registerBotFrameworkRoute } from './channels/botframework';
+import { KroplaEventBus } from './events';
+
+export interface Services {
+  imports: ImportService;
+  billing: BillingService;
+  readings: ReadingService;
+  consumption: ConsumptionService;
+  cases: CaseService;
+  links: LinkService;
+  chats: ChatService;
+  outages: OutageService;
+  outbox: OutboxService;
+  customers: CustomerService;
+}
+
+export interface AppOptions {
+  log?: Logger;
+  recognizer?: Recognizer;
+  /** Start outbox workers (default true). Benchmarks and tests may run them themselves. */
+  workers?: boolean;
+}
+
+export class App {
+  readonly services: Services;
+  readonly alerts: AlertService;
+  readonly server: Server;
+  readonly bot: KroplaBot;
+  readonly events = new KroplaEventBus();
+  telegram: TelegramChannel | null = null;
+  private readonly senders = new Map<string, ChannelSender>();
+  private readonly workers: OutboxWorker[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private started = false;
+
+  constructor(
+    readonly config: Config & { adminImportMaxBytes: number },
+    readonly log: Logger,
+    readonly ds: DataSource,
+    readonly recognizer: Recognizer,
+    private readonly opts: AppOptions,
+  ) {
+    this.services = {
+      imports: new ImportService(ds),
+      billing: new BillingService(ds),
+      readings: new ReadingService(ds),
+      consumption: new ConsumptionService(ds),
+      cases: new CaseService(ds, config.caseAnswerDays),
+      links: new LinkService(ds),
+      chats: new ChatService(ds),
+      outages: new OutageService(ds),
+      outbox: new OutboxService(ds),
+      customers: new CustomerService(ds),
+    };
+    this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours);
+    this.alerts.onQueued = () => this.pokeWorkers();
+    this.bot = new KroplaBot(this);
+    this.server = createServer(log);
+    registerHealthRoute(this.server, this);
+    registerAdminRoutes(this.server, this);
+  }
+
+  /** Adds a channel's proactive sender; its outbox worker starts with the app. */
+  registerSender(sender: ChannelSender): void {
+    this.senders.set(sender.channel, sender);
+    if (this.started && this.opts.workers !== false) this.startWorker(sender);
+  }
+
+  sender(channel: string): ChannelSender | undefined {
+    return this.senders.get(channel);
+  }
+
+  private startWorker(sender: ChannelSender): void {
+    const w = new OutboxWorker(sender, this.services.outbox, this.services.chats, this.log.child({ worker: sender.channel }), `${this.config.instanceId}:${sender.channel}`);
+    this.workers.push(w);
+    w.start();
+  }
+
+  pokeWorkers(): void {
+    for (const w of this.workers) w.poke();
+  }
+
+  /** The Telegram bot's username for deep links (config, or what getMe said). */
+  telegramUsername(): string | null {
+    return this.config.telegram.botUsername ?? this.telegram?.username ?? null;
+  }
+
+  /** Registers channels and routes, listens, starts workers and timers. */
+  async start(): Promise<void> {
+    await registerDirectLine(this.server, this);
+    await registerStaffRoutes(this.server, this);
+    registerBotFrameworkRoute(this.server, this);
+    this.telegram = createTelegramChannel(this);
+    if (this.telegram) await this.telegram.init(this.server);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.server.once('error', onError);
+      this.server.listen(this.config.port, this.config.host, () => {
+        this.server.removeListener('error', onError);
+        resolve();
+      });
+    });
+    this.started = true;
+    if (this.opts.workers !== false) for (const s of this.senders.values()) this.startWorker(s);
+    if (this.telegram) await this.telegram.start();
+    const remind = setInterval(() => {
+      this.alerts.remindDue().catch((e: unknown) => this.log.error({ err: e }, 'outage reminders failed'));
+    }, 60_000);
+    remind.unref();
+    this.timers.push(remind);
+  }
+
+  /** The port actually listened on (PORT=0 picks a free one). */
+  get port(): number {
+    const addr = this.server.address();
+    return typeof addr === 'object' && addr ? addr.port : this.config.port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    if (this.telegram) await this.telegram.stop();
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+/** Opens the database (migrating it), loads demo data into an empty one, and builds the app. */
+export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const ds = await openDatabase(config.database);
+  try {
+    if (config.demoData) {
+      const loaded = await loadDemoData(ds);
+      if (loaded) log.info({ customers: loaded.customers }, 'demo data loaded into the empty database');
+    }
+    const recognizer = opts.recognizer ?? (await KroplaRecognizer.load());
+    const full = { ...config, adminImportMaxBytes: 256 * 1024 * 1024 };
+    return new App(full, log, ds, recognizer, opts);
+  } catch (e) {
+    await ds.destroy();
+    throw e;
+  }
+}

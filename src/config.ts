@@ -1,0 +1,183 @@
+/**
+ * Typed, validated configuration from the environment — the one place that reads `process.env`.
+ * A bad value throws {@link ConfigError} naming the variable; `index.ts` prints that one line and exits.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base URL of this server (links in deep links, Teams cards, e-mails). */
+  publicUrl: string;
+  database: DatabaseConfig;
+  demoData: boolean;
+  adminApiToken: string;
+  /** True when the token was generated for this start (it is printed once). */
+  adminApiTokenGenerated: boolean;
+  logLevel: string;
+  telegram: {
+    token: string | null;
+    apiRoot: string;
+    webhookUrl: string | null;
+    webhookSecret: string | null;
+    /** Outbound broadcast rate, messages per second over all chats. */
+    ratePerSecond: number;
+    botUsername: string | null;
+    staffChatId: string | null;
+  };
+  webchat: {
+    tokenRatePerMinute: number;
+    messageRatePerMinute: number;
+    tokenTtlSeconds: number;
+    allowedOrigins: string[];
+    maxUploadBytes: number;
+  };
+  microsoftApp: { appId: string | null; appPassword: string | null; tenantId: string | null };
+  teamsWebhookUrl: string | null;
+  /** Days the company has to answer a complaint (local regulations; default 14). */
+  caseAnswerDays: number;
+  /** Hours before a planned outage when subscribers are reminded. */
+  outageReminderHours: number;
+  /** SMTP URL for e-mail codes; without it mails are written to `data/outbox/`. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  mailDir: string;
+  quickchartUrl: string | null;
+  termsUrl: string;
+  /** Customer office hours, Monday–Friday, local time `HH:MM-HH:MM`. */
+  officeHours: { open: string; close: string };
+  instanceId: string;
+  dataDir: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function url(env: Env, name: string, def: string | null, schemes = ['http:', 'https:']): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a valid URL: "${raw}"`);
+  }
+  if (!schemes.includes(u.protocol)) throw new ConfigError(name, `unsupported scheme "${u.protocol}" (expected ${schemes.join(' or ')})`);
+  return raw.replace(/\/+$/, '');
+}
+
+/** Parses `DATABASE_URL`: `sqlite:PATH` or `postgres://user:pass@host:port/db`. */
+export function parseDatabaseUrl(raw: string): DatabaseConfig {
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/kropla.sqlite');
+    return { type: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      const u = new URL(raw);
+      if (!u.hostname) throw new Error('no host');
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'not a valid postgres:// URL');
+    }
+    return { type: 'postgres', url: raw };
+  }
+  const scheme = /^([a-z0-9+.-]+):/i.exec(raw)?.[1];
+  throw new ConfigError('DATABASE_URL', scheme ? `unknown scheme "${scheme}:" (use sqlite:PATH or postgres://…)` : 'expected sqlite:PATH or postgres://user:pass@host:port/db');
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the whole configuration. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 3978, 0, 65535);
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const demo = env.DEMO_DATA ?? '1';
+  if (demo !== '0' && demo !== '1') throw new ConfigError('DEMO_DATA', `expected 0 or 1, got "${demo}"`);
+  const tokenGiven = env.ADMIN_API_TOKEN;
+  if (tokenGiven !== undefined && tokenGiven !== '' && tokenGiven.length < 16) throw new ConfigError('ADMIN_API_TOKEN', 'must be at least 16 characters');
+  const webhookUrl = url(env, 'TELEGRAM_WEBHOOK_URL', null, ['https:', 'http:']);
+  const webhookSecret = env.TELEGRAM_WEBHOOK_SECRET || null;
+  if (webhookSecret && !/^[A-Za-z0-9_-]{1,256}$/.test(webhookSecret)) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'only A-Z, a-z, 0-9, _ and - (1–256 characters), as Telegram requires');
+  const telegramToken = env.TELEGRAM_BOT_TOKEN || null;
+  if (telegramToken && !/^\d+:[A-Za-z0-9_-]+$/.test(telegramToken)) throw new ConfigError('TELEGRAM_BOT_TOKEN', 'expected the form 123456:ABC-DEF… from @BotFather');
+  const hours = env.OFFICE_HOURS || '07:30-15:30';
+  const hm = /^(\d{2}:\d{2})-(\d{2}:\d{2})$/.exec(hours);
+  if (!hm) throw new ConfigError('OFFICE_HOURS', `expected HH:MM-HH:MM, got "${hours}"`);
+  const origins = (env.WEBCHAT_ALLOWED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const o of origins) {
+    try {
+      new URL(o);
+    } catch {
+      throw new ConfigError('WEBCHAT_ALLOWED_ORIGINS', `not an origin: "${o}"`);
+    }
+  }
+  const dataDir = env.DATA_DIR || './data';
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`) as string,
+    database: parseDatabaseUrl(env.DATABASE_URL || `sqlite:${dataDir}/kropla.sqlite`),
+    demoData: demo === '1',
+    adminApiToken: tokenGiven || randomBytes(24).toString('base64url'),
+    adminApiTokenGenerated: !tokenGiven,
+    logLevel,
+    telegram: {
+      token: telegramToken,
+      apiRoot: url(env, 'TELEGRAM_API_ROOT', 'https://api.telegram.org') as string,
+      webhookUrl,
+      webhookSecret,
+      ratePerSecond: int(env, 'TELEGRAM_RATE_PER_SEC', 25, 1, 1000),
+      botUsername: env.TELEGRAM_BOT_USERNAME || null,
+      staffChatId: env.TELEGRAM_STAFF_CHAT_ID || null,
+    },
+    webchat: {
+      tokenRatePerMinute: int(env, 'WEBCHAT_TOKEN_RATE_PER_MIN', 120, 1, 100000),
+      messageRatePerMinute: int(env, 'WEBCHAT_MESSAGE_RATE_PER_MIN', 60, 1, 100000),
+      tokenTtlSeconds: int(env, 'WEBCHAT_TOKEN_TTL_SEC', 3600, 60, 86400),
+      allowedOrigins: origins,
+      maxUploadBytes: int(env, 'WEBCHAT_MAX_UPLOAD_BYTES', 5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+    },
+    microsoftApp: {
+      appId: env.MicrosoftAppId || null,
+      appPassword: env.MicrosoftAppPassword || null,
+      tenantId: env.MicrosoftAppTenantId || null,
+    },
+    teamsWebhookUrl: url(env, 'TEAMS_WEBHOOK_URL', null),
+    caseAnswerDays: int(env, 'CASE_ANSWER_DAYS', 14, 1, 365),
+    outageReminderHours: int(env, 'OUTAGE_REMINDER_HOURS', 24, 1, 24 * 30),
+    smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
+    mailFrom: env.MAIL_FROM || 'Kropla <kropla@wodociagi.katowice.pl>',
+    mailDir: `${dataDir}/outbox`,
+    quickchartUrl: url(env, 'QUICKCHART_URL', null),
+    termsUrl: url(env, 'IBOK_TERMS_URL', 'https://ibok.wodociagi.katowice.pl/regulamin') as string,
+    officeHours: { open: hm[1], close: hm[2] },
+    instanceId: env.INSTANCE_ID || `${process.pid}-${randomBytes(3).toString('hex')}`,
+    dataDir,
+  };
+}
+
+/** True when a file exists (used by start-up checks). */
+export const fileExists = existsSync;

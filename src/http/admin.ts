@@ -1,0 +1,106 @@
+/**
+ * Admin API (contracts §4) for the iBOK portal's backend and the utility's operators.
+ * Bearer token on every call; 400 names the failing field and writes nothing.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { App } from '../app';
+import { CASE_STATUSES } from '../../models/CaseRecord';
+import { ValidationError, parseOrThrow } from '../services/validation';
+import { jsonBody, sendError } from './server';
+
+function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** Wraps an admin handler: token check, then validation errors → 400 naming the field. */
+export function adminRoute(app: App, handler: Handler) {
+  return async (req: Request, res: Response) => {
+    const auth = req.header('authorization') ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(auth);
+    if (!m || !sameSecret(m[1].trim(), app.config.adminApiToken)) {
+      sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
+      return;
+    }
+    try {
+      await handler(req, res);
+    } catch (e) {
+      if (e instanceof ValidationError) sendError(res, 400, 'invalid', e.detail, e.field);
+      else {
+        app.log.error({ err: e, route: req.getRoute()?.path }, 'admin call failed');
+        sendError(res, 500, 'internal', 'internal error');
+      }
+    }
+  };
+}
+
+const linkCodeSchema = z.object({ customerNumber: z.string().regex(/^\d{4,20}$/, 'expected the customer number (digits)') });
+
+export function registerAdminRoutes(server: Server, app: App): void {
+  const big = jsonBody(app.config.adminImportMaxBytes);
+  const small = jsonBody(1024 * 1024);
+
+  server.post('/api/admin/import', big, adminRoute(app, async (req, res) => {
+    if (req.body === undefined || req.body === null || typeof req.body !== 'object') throw new ValidationError('(body)', 'expected a JSON object {"customers": [...]}');
+    const result = await app.services.imports.importBody(req.body);
+    app.log.info({ customers: result.customers, invoices: result.invoices, readings: result.readings }, 'import done');
+    res.json(result);
+  }));
+
+  server.post('/api/admin/link-codes', small, adminRoute(app, async (req, res) => {
+    const { customerNumber } = parseOrThrow(linkCodeSchema, req.body ?? {});
+    const customer = await app.services.customers.byNumber(customerNumber);
+    if (!customer) {
+      sendError(res, 404, 'not_found', 'no customer with this number', 'customerNumber');
+      return;
+    }
+    const { code, expiresAt } = await app.services.links.issueCode(customer.id, 'ibok');
+    const bot = app.telegramUsername();
+    res.status(201);
+    res.json({ code, expiresAt: expiresAt.toISOString(), telegramDeepLink: bot ? `https://t.me/${bot}?start=${code.replace('-', '')}` : null });
+  }));
+
+  server.post('/api/admin/outages', small, adminRoute(app, async (req, res) => {
+    const { notice, recipients } = await app.alerts.publish(req.body ?? {});
+    res.status(201);
+    res.json({ id: notice.id, recipients });
+  }));
+
+  server.get('/api/admin/outages/:id', adminRoute(app, async (req, res) => {
+    const id = Number(req.params.id);
+    const notice = Number.isInteger(id) ? await app.services.outages.byId(id) : null;
+    if (!notice) {
+      sendError(res, 404, 'not_found', 'no such outage notice', 'id');
+      return;
+    }
+    res.json({ id: notice.id, kind: notice.kind, title: notice.title, startsAt: notice.startsAt, expectedEndAt: notice.expectedEndAt, endedAt: notice.endedAt, delivery: await app.services.outbox.stats(notice.id) });
+  }));
+
+  server.patch('/api/admin/outages/:id', small, adminRoute(app, async (req, res) => {
+    const id = Number(req.params.id);
+    const r = Number.isInteger(id) ? await app.alerts.update(id, req.body ?? {}) : null;
+    if (!r) {
+      sendError(res, 404, 'not_found', 'no such outage notice', 'id');
+      return;
+    }
+    res.json({ id, recipients: r.recipients });
+  }));
+
+  server.get('/api/admin/cases', adminRoute(app, async (req, res) => {
+    const status = (req.query as Record<string, string | undefined>)?.status;
+    if (status && status !== 'open' && !(CASE_STATUSES as readonly string[]).includes(status)) throw new ValidationError('status', `one of open, ${CASE_STATUSES.join(', ')}`);
+    const cases = await app.services.cases.list({ status: status as 'open' | undefined });
+    const numbers = await app.services.customers.numbersById(cases.map((c) => c.customerId).filter((x): x is number => x !== null));
+    res.json({
+      cases: cases.map((c) => ({
+        caseNumber: c.caseNumber, customerNumber: c.customerId !== null ? (numbers.get(c.customerId) ?? null) : null, kind: c.kind, category: c.category,
+        text: c.text, channel: c.channel, status: c.status, createdAt: c.createdAt.toISOString(), dueAt: c.dueAt.toISOString(),
+      })),
+    });
+  }));
+}

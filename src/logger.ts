@@ -1,0 +1,29 @@
+/**
+ * pino logger with redaction of secrets and personal data.
+ * Use child loggers carrying `channel` and `conversation` ids; never log message text above debug.
+ */
+import pino, { type Logger } from 'pino';
+
+/** Paths that never reach the log in clear, at any level. */
+export const REDACT_PATHS = [
+  'token', 'password', 'secret', 'authorization', 'cookie', 'code',
+  '*.token', '*.password', '*.secret', '*.authorization', '*.cookie', '*.code', '*.codeHash',
+  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie',
+  'name', 'email', 'phone', 'address', 'bankAccount', 'street', 'building', 'text', 'body',
+  '*.name', '*.email', '*.phone', '*.address', '*.bankAccount', '*.street', '*.building', '*.text', '*.body',
+  'customerNumber', '*.customerNumber', 'reading', '*.reading', 'value', '*.value',
+];
+
+export function createLogger(level = process.env.LOG_LEVEL || 'info', destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'kropla' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}
+
+export type { Logger };

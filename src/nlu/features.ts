@@ -1,0 +1,70 @@
+/**
+ * Turns a message into classifier features. The same function runs at training time and at
+ * recognition time, so the two can never drift apart.
+ */
+import { Speller, fold, stem, tokenize } from './text';
+import type { Lang } from './types';
+
+const LINK = /(?<![\p{L}\p{N}])(?=[a-z2-9-]*\d)(?=[a-z2-9-]*[a-z])[a-hj-np-z2-9]{4}-?[a-hj-np-z2-9]{4}(?![\p{L}\p{N}])/gu;
+
+/** Replaces numbers, codes and amounts with placeholder words (zz…), so they generalise. */
+export function placeholders(folded: string): string {
+  return folded
+    .replace(/(?<![\p{L}\p{N}])kw\s*[-/ ]?\s*\d{4}\s*[-/ ]?\s*\d{6}(?!\d)/gu, ' zzcase ')
+    .replace(/(?<![\p{L}\p{N}])fv\s*[/ -]\s*\d{4}\s*[/ -]\s*\d{1,2}\s*[/ -]\s*\d{1,8}/gu, ' zzinvoice ')
+    .replace(/\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{2}-\d{2}/g, ' zzdate ')
+    .replace(/(?<![\p{L}\p{N}])(?:19|20)\d{2}(?!\d|[.,]\d|\s*(?:m3|m³|м3))/gu, ' zzyear ')
+    .replace(LINK, ' zzcode ')
+    .replace(/\d[\d\s.,]*\s*(?:zl|pln|zlotych|zlote|zloty|grn|грн)(?![\p{L}])/gu, ' zzmoney ')
+    .replace(/\d[\d\s.,]*\s*(?:m3|m³|m\^3|м3|м³|kubik\p{L}*)(?![\p{L}])/gu, ' zznum zzunit ')
+    .replace(/\d{1,3}(?:\s\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?/g, (m) => (/^\d{6}$/.test(m) ? ' zznum6 ' : ' zznum '));
+}
+
+export interface Prepared {
+  tokens: string[]; // folded surface tokens after typo correction
+  stems: string[];
+  unknown: number; // tokens (≥3 letters) not in the vocabulary even after correction
+  content: number; // tokens considered for the unknown ratio
+}
+
+export function prepare(text: string, lang: Lang, speller?: Speller): Prepared {
+  const raw = tokenize(placeholders(fold(text)));
+  const tokens: string[] = [];
+  let unknown = 0;
+  let content = 0;
+  for (const t of raw) {
+    let w = t;
+    if (speller && !t.startsWith('zz') && !/\d/.test(t)) {
+      if (t.length >= 3) content++;
+      const c = speller.correct(t);
+      if (c) w = c;
+      else if (t.length >= 3) unknown++;
+    }
+    tokens.push(w);
+  }
+  return { tokens, stems: tokens.map((t) => stem(t, lang)), unknown, content };
+}
+
+/** Sparse features for the linear model: stems, stem bigrams and character 3–5-grams. */
+export function linearFeatures(p: Prepared, rawFolded: string): Map<string, number> {
+  const f = new Map<string, number>();
+  const inc = (k: string, v = 1): void => {
+    f.set(k, (f.get(k) ?? 0) + v);
+  };
+  for (const s of p.stems) inc('w:' + s);
+  for (let i = 0; i + 1 < p.stems.length; i++) inc('b:' + p.stems[i] + '_' + p.stems[i + 1]);
+  for (const t of tokenize(rawFolded).concat(p.tokens)) {
+    if (t.startsWith('zz') || /\d/.test(t)) continue;
+    const s = ` ${t} `;
+    for (let n = 3; n <= 5; n++) for (let i = 0; i + n <= s.length; i++) inc('c:' + s.slice(i, i + n), 0.5);
+  }
+  if (p.stems.length === 0) inc('empty');
+  return f;
+}
+
+/** Features for NLP.js's neural network: the set of stems. */
+export function neuralFeatures(p: Prepared): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of p.stems) out[s] = 1;
+  return out;
+}

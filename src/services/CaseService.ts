@@ -1,0 +1,141 @@
+/** Complaints, messages, outage reports and handoffs filed in chat: numbering, deadlines, status, thread. */
+import type { DataSource, EntityManager } from 'typeorm';
+import { Attachment, CaseMessage, CaseRecord, CaseStatusChange } from '../../models';
+import { CASE_STATUSES, type CaseCategory, type CaseKind, type CaseStatus } from '../../models/CaseRecord';
+import type { CaseMessageAuthor } from '../../models/CaseMessage';
+
+export interface NewCase {
+  kind: CaseKind;
+  category: CaseCategory;
+  text: string;
+  customerId: number | null;
+  channel: string;
+  chatId: number | null;
+  urgent?: boolean;
+  contactPreference?: string;
+  contact?: string | null;
+  location?: string | null;
+  /** Attachment ids (already stored for the chat) to attach to the case. */
+  attachmentIds?: number[];
+}
+
+/** Normalises what a customer types as a case number: `kw 2026 000123`, `KW/2026/123` → `KW-2026-000123`. */
+export function normalizeCaseNumber(raw: string): string | null {
+  const m = /\bkw\s*[-/ ]?\s*(\d{4})\s*[-/ ]?\s*(\d{1,6})\b/i.exec(raw.trim());
+  if (!m) return null;
+  return `KW-${m[1]}-${m[2].padStart(6, '0')}`;
+}
+
+export class CaseService {
+  constructor(
+    private readonly ds: DataSource,
+    /** Days the company has to answer (configurable; default 14). */
+    private readonly answerDays = 14,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Due date: `answerDays` after filing; urgent reports are due the same day (24 h). */
+  dueDate(createdAt: Date, urgent: boolean): Date {
+    return new Date(createdAt.getTime() + (urgent ? 1 : this.answerDays) * 86_400_000);
+  }
+
+  private async nextNumber(em: EntityManager, year: number): Promise<string> {
+    const prefix = `KW-${year}-`;
+    const row = await em
+      .getRepository(CaseRecord)
+      .createQueryBuilder('c')
+      .select('MAX(c.caseNumber)', 'max')
+      .where('c.caseNumber LIKE :p', { p: `${prefix}%` })
+      .getRawOne<{ max: string | null }>();
+    const last = row?.max ? Number(row.max.slice(prefix.length)) : 0;
+    return `${prefix}${String(last + 1).padStart(6, '0')}`;
+  }
+
+  /** Files a case with a fresh number; retries on a number taken concurrently by another instance. */
+  async create(input: NewCase): Promise<CaseRecord> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.ds.transaction(async (em) => {
+          const createdAt = this.now();
+          const caseNumber = await this.nextNumber(em, createdAt.getUTCFullYear());
+          const repo = em.getRepository(CaseRecord);
+          const c = await repo.save(
+            repo.create({
+              caseNumber, kind: input.kind, category: input.category, text: input.text, customerId: input.customerId,
+              channel: input.channel, chatId: input.chatId, status: 'new', urgent: input.urgent ?? false,
+              contactPreference: input.contactPreference ?? 'chat', contact: input.contact ?? null, location: input.location ?? null,
+              createdAt, dueAt: this.dueDate(createdAt, input.urgent ?? false),
+            }),
+          );
+          await em.getRepository(CaseMessage).insert({ caseId: c.id, author: 'customer', text: input.text, staffId: null });
+          await em.getRepository(CaseStatusChange).insert({ caseId: c.id, fromStatus: null, toStatus: 'new', changedBy: 'customer' });
+          if (input.attachmentIds?.length) {
+            for (const id of input.attachmentIds) await em.getRepository(Attachment).update({ id, chatId: input.chatId ?? -1 }, { caseId: c.id });
+          }
+          return c;
+        });
+      } catch (e) {
+        if (attempt < 5 && /unique|duplicate/i.test(String((e as Error).message))) continue;
+        throw e;
+      }
+    }
+  }
+
+  async byNumber(caseNumber: string): Promise<CaseRecord | null> {
+    return this.ds.getRepository(CaseRecord).findOne({ where: { caseNumber } });
+  }
+
+  /**
+   * A case the asking chat may see: filed by this customer, or filed from this very chat.
+   * Anyone else's case answers null (the same as a number that does not exist).
+   */
+  async visibleTo(caseNumber: string, who: { customerId: number | null; chatId: number | null }): Promise<CaseRecord | null> {
+    const c = await this.byNumber(caseNumber);
+    if (!c) return null;
+    if (who.customerId !== null && c.customerId === who.customerId) return c;
+    if (who.chatId !== null && c.chatId === who.chatId) return c;
+    return null;
+  }
+
+  /** Cases of a customer or a chat, newest first. */
+  async listFor(who: { customerId: number | null; chatId: number | null }, limit = 5): Promise<CaseRecord[]> {
+    const qb = this.ds.getRepository(CaseRecord).createQueryBuilder('c');
+    if (who.customerId !== null) qb.where('c.customerId = :cid', { cid: who.customerId });
+    else if (who.chatId !== null) qb.where('c.chatId = :chat', { chat: who.chatId });
+    else return [];
+    return qb.orderBy('c.createdAt', 'DESC').limit(limit).getMany();
+  }
+
+  async list(filter: { status?: CaseStatus | 'open'; category?: string; channel?: string } = {}): Promise<CaseRecord[]> {
+    const qb = this.ds.getRepository(CaseRecord).createQueryBuilder('c');
+    if (filter.status === 'open') qb.andWhere('c.status IN (:...open)', { open: ['new', 'in_progress', 'waiting_for_customer'] });
+    else if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
+    if (filter.category) qb.andWhere('c.category = :category', { category: filter.category });
+    if (filter.channel) qb.andWhere('c.channel = :channel', { channel: filter.channel });
+    return qb.orderBy('c.dueAt', 'ASC').getMany();
+  }
+
+  async setStatus(caseId: number, status: CaseStatus, changedBy: string): Promise<void> {
+    if (!CASE_STATUSES.includes(status)) throw new Error(`unknown status ${status}`);
+    await this.ds.transaction(async (em) => {
+      const c = await em.getRepository(CaseRecord).findOneOrFail({ where: { id: caseId } });
+      if (c.status === status) return;
+      await em.getRepository(CaseRecord).update({ id: caseId }, { status });
+      await em.getRepository(CaseStatusChange).insert({ caseId, fromStatus: c.status, toStatus: status, changedBy });
+    });
+  }
+
+  async addMessage(caseId: number, author: CaseMessageAuthor, text: string, staffId: number | null = null): Promise<CaseMessage> {
+    const repo = this.ds.getRepository(CaseMessage);
+    return repo.save(repo.create({ caseId, author, text, staffId }));
+  }
+
+  async messages(caseId: number): Promise<CaseMessage[]> {
+    return this.ds.getRepository(CaseMessage).find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The open case of a chat waiting for the customer's answer, if any (its answer goes into that case). */
+  async waitingForCustomer(chatId: number): Promise<CaseRecord | null> {
+    return this.ds.getRepository(CaseRecord).findOne({ where: { chatId, status: 'waiting_for_customer' }, order: { updatedAt: 'DESC' } });
+  }
+}

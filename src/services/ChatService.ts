@@ -1,0 +1,90 @@
+/** Chats (where proactive messages go), their transcripts, and erasure on request (GDPR). */
+import type { DataSource } from 'typeorm';
+import { AlertSubscription, Attachment, BotStateItem, CaseRecord, ChatConversation, ChatLink, OutboxMessage, TranscriptEntry } from '../../models';
+
+export interface ChatRef {
+  channel: string;
+  conversationId: string;
+  userId: string;
+  /** botbuilder ConversationReference (serialisable). */
+  reference: object;
+  locale?: string;
+}
+
+export class ChatService {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Creates or refreshes the chat record for an incoming activity; returns it. */
+  async touch(ref: ChatRef): Promise<ChatConversation> {
+    const repo = this.ds.getRepository(ChatConversation);
+    const reference = JSON.stringify(ref.reference);
+    const existing = await repo.findOne({ where: { channel: ref.channel, conversationId: ref.conversationId } });
+    if (existing) {
+      const changes: Partial<ChatConversation> = {};
+      if (existing.reference !== reference) changes.reference = reference;
+      if (ref.locale && existing.locale !== ref.locale) changes.locale = ref.locale;
+      if (existing.userId !== ref.userId) changes.userId = ref.userId;
+      if (existing.blockedAt) changes.blockedAt = null;
+      if (Object.keys(changes).length) {
+        await repo.update({ id: existing.id }, changes);
+        Object.assign(existing, changes);
+      }
+      return existing;
+    }
+    try {
+      return await repo.save(repo.create({ channel: ref.channel, conversationId: ref.conversationId, userId: ref.userId, reference, locale: ref.locale ?? 'pl' }));
+    } catch (e) {
+      const again = await repo.findOne({ where: { channel: ref.channel, conversationId: ref.conversationId } });
+      if (again) return again;
+      throw e;
+    }
+  }
+
+  async byId(id: number): Promise<ChatConversation | null> {
+    return this.ds.getRepository(ChatConversation).findOne({ where: { id } });
+  }
+
+  async setLocale(chatId: number, locale: string): Promise<void> {
+    await this.ds.getRepository(ChatConversation).update({ id: chatId }, { locale });
+  }
+
+  async markBlocked(chatId: number): Promise<void> {
+    await this.ds.getRepository(ChatConversation).update({ id: chatId }, { blockedAt: new Date() });
+  }
+
+  async record(chatId: number, author: 'customer' | 'bot' | 'staff', text: string): Promise<void> {
+    if (!text) return;
+    await this.ds.getRepository(TranscriptEntry).insert({ chatId, author, text: text.slice(0, 4000) });
+  }
+
+  async transcript(chatId: number, limit = 200): Promise<TranscriptEntry[]> {
+    const rows = await this.ds.getRepository(TranscriptEntry).find({ where: { chatId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    return rows.reverse();
+  }
+
+  /**
+   * Erases what this chat left with us: the account link, alert subscriptions, transcripts,
+   * bot state and undelivered messages. Kept by law: cases still open and their transcripts,
+   * invoices and payments (they are the company's records, not the chat's).
+   * Returns how many open cases keep their transcript.
+   */
+  async forget(chat: ChatConversation): Promise<{ keptOpenCases: number }> {
+    return this.ds.transaction(async (em) => {
+      await em.getRepository(ChatLink).delete({ channel: chat.channel, channelUserId: chat.userId });
+      await em.getRepository(AlertSubscription).delete({ chatId: chat.id });
+      await em.getRepository(OutboxMessage).delete({ chatId: chat.id, status: 'queued' });
+      const open = await em
+        .getRepository(CaseRecord)
+        .createQueryBuilder('c')
+        .where('c.chatId = :id AND c.status IN (:...s)', { id: chat.id, s: ['new', 'in_progress', 'waiting_for_customer'] })
+        .getCount();
+      if (open === 0) {
+        await em.getRepository(TranscriptEntry).delete({ chatId: chat.id });
+        await em.getRepository(Attachment).createQueryBuilder().delete().where('chatId = :id AND caseId IS NULL', { id: chat.id }).execute();
+      }
+      await em.getRepository(BotStateItem).createQueryBuilder().delete().where('key LIKE :k', { k: `${chat.channel}/conversations/${chat.conversationId}%` }).execute();
+      await em.getRepository(BotStateItem).createQueryBuilder().delete().where('key LIKE :k', { k: `${chat.channel}/users/${chat.userId}%` }).execute();
+      return { keptOpenCases: open };
+    });
+  }
+}

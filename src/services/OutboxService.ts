@@ -1,0 +1,118 @@
+/**
+ * The durable outbox of proactive messages. Rows are claimed with a lease; on PostgreSQL with
+ * `FOR UPDATE SKIP LOCKED`, so several instances share the work without sending anything twice.
+ */
+import type { DataSource } from 'typeorm';
+import { OutboxMessage } from '../../models';
+import type { OutboxStatus } from '../../models/OutboxMessage';
+
+export interface NewOutboxMessage {
+  idempotencyKey: string;
+  channel: string;
+  chatId: number;
+  activity: object;
+  noticeId?: number | null;
+  caseId?: number | null;
+  notBefore?: Date;
+}
+
+export type DeliveryStats = Record<OutboxStatus, number>;
+
+export class OutboxService {
+  private readonly pg: boolean;
+
+  constructor(private readonly ds: DataSource) {
+    this.pg = ds.options.type === 'postgres';
+  }
+
+  /** Queues messages; a key already queued is ignored (idempotent). Returns how many were new. */
+  async enqueue(messages: NewOutboxMessage[]): Promise<number> {
+    let added = 0;
+    const now = new Date();
+    for (let i = 0; i < messages.length; i += 200) {
+      const part = messages.slice(i, i + 200);
+      const r = await this.ds
+        .createQueryBuilder()
+        .insert()
+        .into(OutboxMessage)
+        .values(part.map((m) => ({
+          idempotencyKey: m.idempotencyKey, channel: m.channel, chatId: m.chatId, activity: JSON.stringify(m.activity),
+          status: 'queued' as const, attempts: 0, nextAttemptAt: m.notBefore ?? now, noticeId: m.noticeId ?? null, caseId: m.caseId ?? null,
+        })))
+        .orIgnore()
+        .execute();
+      added += this.pg ? ((r.raw as unknown[]).length ?? 0) : ((r.raw as { changes?: number })?.changes ?? part.length);
+    }
+    return added;
+  }
+
+  private p(i: number): string {
+    return this.pg ? `$${i}` : '?';
+  }
+
+  private q(name: string): string {
+    return `"${name}"`;
+  }
+
+  /**
+   * Claims up to `limit` due messages of a channel for this worker for `leaseMs`.
+   * Messages whose lease ran out (a crashed worker) are claimed again.
+   */
+  async claim(channel: string, limit: number, workerId: string, leaseMs: number): Promise<OutboxMessage[]> {
+    const now = new Date();
+    const until = new Date(now.getTime() + leaseMs);
+    const c = (n: string) => this.q(n);
+    const fmt = (d: Date) => (this.pg ? d : d.toISOString().replace('T', ' ').replace('Z', ''));
+    const sub = `SELECT ${c('id')} FROM ${c('outbox_message')} WHERE ${c('channel')} = ${this.p(3)} AND ((${c('status')} = 'queued' AND ${c('nextAttemptAt')} <= ${this.p(4)}) OR (${c('status')} = 'sending' AND ${c('lockedUntil')} < ${this.p(5)})) ORDER BY ${c('id')} LIMIT ${this.p(6)}${this.pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
+    const sql = `UPDATE ${c('outbox_message')} SET ${c('status')} = 'sending', ${c('lockedBy')} = ${this.p(1)}, ${c('lockedUntil')} = ${this.p(2)}, ${c('attempts')} = ${c('attempts')} + 1 WHERE ${c('id')} IN (${sub}) RETURNING *`;
+    const params = [workerId, fmt(until), channel, fmt(now), fmt(now), limit];
+    const raw = (await this.ds.query(sql, params)) as unknown;
+    const rows = (this.pg && Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw) as Record<string, unknown>[];
+    return rows
+      .map((r) => this.ds.getRepository(OutboxMessage).create({
+        ...(r as Partial<OutboxMessage>),
+        nextAttemptAt: new Date(String(r.nextAttemptAt)),
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  /** Marks a claimed message sent — only if this worker still holds it. */
+  async markSent(id: number, workerId: string): Promise<void> {
+    await this.ds.getRepository(OutboxMessage).update({ id, lockedBy: workerId }, { status: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null });
+  }
+
+  async markSkipped(id: number, reason: string): Promise<void> {
+    await this.ds.getRepository(OutboxMessage).update({ id }, { status: 'skipped', lastError: reason.slice(0, 300), lockedUntil: null });
+  }
+
+  /** Schedules another try, or fails the message for good after `maxAttempts`. */
+  async markRetry(msg: OutboxMessage, error: string, retryAfterMs: number, maxAttempts = 8): Promise<void> {
+    const repo = this.ds.getRepository(OutboxMessage);
+    if (msg.attempts >= maxAttempts) {
+      await repo.update({ id: msg.id }, { status: 'failed', lastError: error.slice(0, 300), lockedUntil: null });
+      return;
+    }
+    await repo.update({ id: msg.id }, { status: 'queued', lastError: error.slice(0, 300), lockedUntil: null, lockedBy: null, nextAttemptAt: new Date(Date.now() + retryAfterMs) });
+  }
+
+  async markFailed(id: number, error: string): Promise<void> {
+    await this.ds.getRepository(OutboxMessage).update({ id }, { status: 'failed', lastError: error.slice(0, 300), lockedUntil: null });
+  }
+
+  /** Delivery state of one outage notice (or of all messages when no notice is given). */
+  async stats(noticeId?: number): Promise<DeliveryStats> {
+    const qb = this.ds.getRepository(OutboxMessage).createQueryBuilder('o').select('o.status', 'status').addSelect('COUNT(*)', 'n').groupBy('o.status');
+    if (noticeId !== undefined) qb.where('o.noticeId = :noticeId', { noticeId });
+    const rows = await qb.getRawMany<{ status: OutboxStatus; n: string | number }>();
+    const out: DeliveryStats = { queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+    for (const r of rows) out[r.status] = Number(r.n);
+    return out;
+  }
+
+  /** How many messages are waiting (queued or in flight) for a channel. */
+  async pending(channel?: string): Promise<number> {
+    const qb = this.ds.getRepository(OutboxMessage).createQueryBuilder('o').where("o.status IN ('queued','sending')");
+    if (channel) qb.andWhere('o.channel = :channel', { channel });
+    return qb.getCount();
+  }
+}

@@ -1,0 +1,2 @@
+declare module 'node-nlp';
+declare module '@nlpjs/*';

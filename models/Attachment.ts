@@ -14,6 +14,11 @@ export class Attachment {
   @Column({ type: 'integer', nullable: true })
   chatId: number | null;
 
+  /** Random key in the file's URL, so that files cannot be fetched by guessing ids. */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 48 })
+  accessKey: string;
+
   @Column({ type: 'varchar', length: 200 })
   fileName: string;
 

@@ -21,15 +21,17 @@ import { StaffSession } from './StaffSession';
 import { OutboxMessage } from './OutboxMessage';
 import { BotStateItem } from './BotStateItem';
 import { TranscriptEntry } from './TranscriptEntry';
+import { DirectLineActivity } from './DirectLineActivity';
+import { DirectLineConversation } from './DirectLineConversation';
 
 export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
-  AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry,
+  AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
 };
 
 export const ENTITIES = [
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
-  AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry,
+  AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
 ];

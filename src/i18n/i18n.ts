@@ -1,11 +1,12 @@
 /**
- * Customer-facing texts from `locales/<lang>/messages.json`, with `{name}` placeholders and
+ * Customer-facing texts from `locales/<lang>/*.json` (one file per area: `messages.json` for the
+ * dialogs, `webchat.json`, `desk.json`, … each holding its own top-level namespace), with `{name}` placeholders and
  * ICU-style plurals `{count, plural, one {# plik} few {# pliki} many {# plików} other {# pliku}}`
  * chosen by `Intl.PluralRules` (Polish: one/few/many/other).
  *
  * @example t('pl', 'balance.owed', { amount: formatMoney(12345) })
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Locale = 'pl' | 'en' | 'uk';
@@ -37,8 +38,10 @@ const catalogs = new Map<Locale, Catalog>();
 function catalog(locale: Locale): Catalog {
   let c = catalogs.get(locale);
   if (!c) {
-    const file = join(findLocalesDir(), locale, 'messages.json');
-    c = existsSync(file) ? flatten(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    const dir = join(findLocalesDir(), locale);
+    c = {};
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+    for (const f of files) flatten(JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>, '', c);
     catalogs.set(locale, c);
   }
   return c;

@@ -2,8 +2,8 @@
  * Entity extraction: meter values, money, invoice/customer/case numbers, link codes,
  * periods and Katowice street addresses. Pure functions of (text, language, today).
  */
-import { KATOWICE_STREETS, closestStreetKey, streetKey } from '../domain/streets';
-import { foldSameLength } from './text';
+import { KATOWICE_STREETS, streetKey } from '../domain/streets';
+import { foldSameLength, osaDistance } from './text';
 import type { Lang, NluEntity } from './types';
 
 interface Span {
@@ -205,6 +205,27 @@ function findPeriods(f: string, today: Date, out: Span[]): void {
 const STREETS = KATOWICE_STREETS.map((name) => ({ name, key: streetKey(name) }));
 const STREET_KEYS = STREETS.map((s) => s.key);
 const KEY_TO_NAME = new Map(STREETS.map((s) => [s.key, s.name]));
+const snapCache = new Map<string, string | null>();
+/** Like closestStreetKey (same distance budget), with a bounded distance and a cache: this runs per word window. */
+function snapStreet(key: string): string | null {
+  if (KEY_TO_NAME.has(key)) return key;
+  const hit = snapCache.get(key);
+  if (hit !== undefined) return hit;
+  const limit = key.length <= 5 ? 1 : 2;
+  let best: string | null = null;
+  let bestD = limit + 1;
+  for (const known of STREET_KEYS) {
+    if (Math.abs(known.length - key.length) > limit) continue;
+    const d = osaDistance(key, known, limit);
+    if (d < bestD) {
+      best = known;
+      bestD = d;
+    }
+  }
+  if (snapCache.size > 5000) snapCache.clear();
+  snapCache.set(key, best);
+  return best;
+}
 const STREET_PREFIX = /^(?:ul|ulica|ulicy|ulice|ulicę|al|aleja|alei|pl|plac|placu|os|osiedle|osiedlu|street|st|вул|вулиця|вулиці)$/u;
 const ADDR_PREP = /^(?:na|przy|z|ze|od|do|u|obok|on|at|in|w)$/u;
 const STOP = new Set(['na', 'przy', 'z', 'ze', 'od', 'do', 'u', 'w', 'we', 'i', 'a', 'o', 'jest', 'nie', 'mam', 'czy', 'ul', 'on', 'at', 'in', 'the', 'awaria', 'woda', 'wody', 'brak']);
@@ -225,8 +246,8 @@ function findAddresses(original: string, f: string, out: Span[]): void {
       const key = streetKey(raw);
       if (key.length < 4) continue;
       const exact = STREET_KEYS.includes(key);
-      const snapped = exact ? key : closestStreetKey(raw, STREET_KEYS);
-      if (!KEY_TO_NAME.has(snapped)) continue;
+      const snapped = exact ? key : snapStreet(key);
+      if (!snapped) continue;
       // what follows: a building number (12, 30a, 12/3, 12 m 3)
       const next = toks[i + n];
       let building: string | undefined;
@@ -289,7 +310,7 @@ export function extractEntities(text: string, language: Lang, today: Date = new 
     spans.push({ start: m.index, end: m.index + m[0].length, prio: 8, entity: { type: 'money', grosze: whole * 100 + frac, text: '' } });
   }
 
-  const custRe = /(?:(?:nr|numer|numeru|number|no\.?|номер)\s*(?:klienta|odbiorcy|customer|клієнта|клiєнта|абонента)|(?:klient|customer|клієнт)\s*(?:nr|numer|number|no\.?|номер)|customer\s*(?:id|#))\s*[:.#]?\s*(\d{6})(?!\d)/gu;
+  const custRe = /(?:(?:nr|numer|numeru|number|no\.?|номер)\s*(?:klienta|odbiorcy|customer|клієнта|клiєнта|абонента)|(?:klient|customer|клієнт)\s*(?:nr|numer|number|no\.?|номер)|customer\s*(?:id|#))\s*(?:is|to|jest|это|це)?\s*[:.#]?\s*(\d{6})(?!\d)/gu;
   while ((m = custRe.exec(f))) {
     const s = m.index + m[0].length - 6;
     spans.push({ start: s, end: s + 6, prio: 8, entity: { type: 'customerNumber', value: m[1], text: '' } });

@@ -105,14 +105,17 @@ export function osaDistance(a: string, b: string, max: number): number {
  * Distance budget: 1 for words of 4–6 letters, 2 for longer ones; ties go to the more frequent word.
  */
 export class Speller {
-  private readonly byLength = new Map<number, string[]>();
+  private readonly byLength = new Map<string, string[]>();
   private readonly cache = new Map<string, string | null>();
 
   constructor(private readonly freq: Map<string, number>) {
     for (const w of freq.keys()) {
-      const list = this.byLength.get(w.length) ?? [];
-      list.push(w);
-      this.byLength.set(w.length, list);
+      // two buckets per word: same length and first letter, same length and second letter
+      for (const k of [`${w.length}:0${w[0]}`, `${w.length}:1${w[1] ?? ''}`]) {
+        const list = this.byLength.get(k) ?? [];
+        list.push(w);
+        this.byLength.set(k, list);
+      }
     }
   }
 
@@ -131,7 +134,9 @@ export class Speller {
     let bestD = max + 1;
     let bestF = 0;
     for (let len = word.length - max; len <= word.length + max; len++) {
-      for (const cand of this.byLength.get(len) ?? []) {
+      const a = this.byLength.get(`${len}:0${word[0]}`) ?? [];
+      const b = this.byLength.get(`${len}:1${word[1]}`) ?? [];
+      for (const cand of a.length || b.length ? a.concat(b) : a) {
         const d = osaDistance(word, cand, Math.min(max, bestD));
         const f = this.freq.get(cand) ?? 0;
         if (d < bestD || (d === bestD && d <= max && f > bestF)) {

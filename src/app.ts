@@ -19,6 +19,8 @@ import { OutageService } from './services/OutageService';
 import { OutboxService } from './services/OutboxService';
 import { CustomerService } from './services/CustomerService';
 import { AlertService } from './services/AlertService';
+import { AttachmentService } from './services/AttachmentService';
+import { Mailer } from './services/Mailer';
 import { createServer } from './http/server';
 import { registerAdminRoutes } from './http/admin';
 import { registerHealthRoute } from './http/health';
@@ -44,6 +46,7 @@ export interface Services {
   outages: OutageService;
   outbox: OutboxService;
   customers: CustomerService;
+  attachments: AttachmentService;
 }
 
 export interface AppOptions {
@@ -56,6 +59,7 @@ export interface AppOptions {
 export class App {
   readonly services: Services;
   readonly alerts: AlertService;
+  readonly mailer: Mailer;
   readonly server: Server;
   readonly bot: KroplaBot;
   readonly events = new KroplaEventBus();
@@ -63,6 +67,7 @@ export class App {
   private readonly senders = new Map<string, ChannelSender>();
   private readonly workers: OutboxWorker[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly stopHooks: Array<() => Promise<void> | void> = [];
   private started = false;
 
   constructor(
@@ -83,7 +88,9 @@ export class App {
       outages: new OutageService(ds),
       outbox: new OutboxService(ds),
       customers: new CustomerService(ds),
+      attachments: new AttachmentService(ds),
     };
+    this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);
     this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours);
     this.alerts.onQueued = () => this.pokeWorkers();
     this.bot = new KroplaBot(this);
@@ -96,6 +103,11 @@ export class App {
   registerSender(sender: ChannelSender): void {
     this.senders.set(sender.channel, sender);
     if (this.started && this.opts.workers !== false) this.startWorker(sender);
+  }
+
+  /** Runs `fn` first thing in {@link stop} (channels close their sockets and timers). */
+  onStop(fn: () => Promise<void> | void): void {
+    this.stopHooks.push(fn);
   }
 
   sender(channel: string): ChannelSender | undefined {
@@ -154,6 +166,7 @@ export class App {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    for (const h of this.stopHooks) await h();
     if (this.telegram) await this.telegram.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

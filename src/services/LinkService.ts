@@ -36,7 +36,11 @@ export class LinkService {
   /** Issues a code for a customer (the iBOK portal shows it; or it is e-mailed). */
   async issueCode(customerId: number, purpose: 'ibok' | 'email'): Promise<{ code: string; expiresAt: Date }> {
     let code = '';
-    for (let i = 0; i < 8; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+    // A code always mixes letters and digits, so that it never reads as a word or a number in chat.
+    while (!/[A-Z]/.test(code) || !/\d/.test(code)) {
+      code = '';
+      for (let i = 0; i < 8; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+    }
     code = `${code.slice(0, 4)}-${code.slice(4)}`;
     const expiresAt = new Date(this.now().getTime() + CODE_TTL_MS);
     await this.ds.getRepository(LinkCode).insert({ codeHash: hashCode(code), customerId, purpose, expiresAt, usedAt: null });

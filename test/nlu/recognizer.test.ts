@@ -42,18 +42,6 @@ describe('KroplaRecognizer', () => {
     for (const t of ['', ' ', 'tak', 'nie', '???', '🙂', 'a'.repeat(5000)]) expect(() => rec.recognize(t)).not.toThrow();
     expect(rec.recognize('').intent).toBe('None');
   });
-  test('fast: p99 under 5 ms', () => {
-    const texts = ['ile mam do zaplaty', 'chce zglosic awarie na Mikolowskiej 12', 'pokaz zuzycie od stycznia do marca', 'kaloryfery zimne', 'K7PM-4QX9'];
-    for (let i = 0; i < 50; i++) rec.recognize(texts[i % texts.length] + i);
-    const times: number[] = [];
-    for (let i = 0; i < 500; i++) {
-      const t0 = process.hrtime.bigint();
-      rec.recognize(texts[i % texts.length] + ' ' + (i % 7 ? '' : 'xyzq' + i));
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[Math.floor(times.length * 0.99)]).toBeLessThan(5);
-  });
 });
 
 describe('held-out accuracy floors', () => {

@@ -1,0 +1,87 @@
+/**
+ * `complaint.file`: category, description, optional photos/files, contact preference,
+ * confirmation, then a case number and the date by which the company must answer.
+ */
+import { WaterfallDialog } from 'botbuilder-dialogs';
+import type { App } from '../src/app';
+import type { CaseCategory } from '../models/CaseRecord';
+import { formatDate } from '../src/domain/format';
+import { say, tr, turnInfo } from './context';
+import { PROMPT, attachmentsOf, promptWith } from './prompts';
+import { matchChoice, parseYesNo } from './parsing';
+import { values } from './steps';
+import { savePhotos } from './ReadingSubmitDialog';
+
+export const COMPLAINT_CATEGORIES: CaseCategory[] = ['invoice', 'meter', 'water_quality', 'pressure', 'staff', 'other'];
+
+export class ComplaintDialog extends WaterfallDialog {
+  constructor(app: App) {
+    super('complaint.file', [
+      async (step) => {
+        const titles = COMPLAINT_CATEGORIES.map((c) => tr(step.context, `complaint.category.${c}`));
+        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'complaint.askCategory'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+      },
+      async (step) => {
+        const titles = COMPLAINT_CATEGORIES.map((c) => tr(step.context, `complaint.category.${c}`));
+        const category = COMPLAINT_CATEGORIES[matchChoice(String(step.result), titles)];
+        values(step).category = category;
+        if (category === 'meter') await say(step.context, 'complaint.meterTestCost');
+        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'complaint.askText'), tr(step.context, 'complaint.askTextRetry')));
+      },
+      async (step) => {
+        const v = values(step);
+        v.text = String(step.result ?? '').trim().slice(0, 4000);
+        const info = turnInfo(step.context);
+        const photos = attachmentsOf(step.context.activity);
+        if (photos.length) await savePhotos(app, info.chat.id, photos);
+        const skip = tr(step.context, 'complaint.skipFiles');
+        return step.prompt(PROMPT.attachments, promptWith(tr(step.context, 'complaint.askFiles'), tr(step.context, 'complaint.askFiles'), [skip]));
+      },
+      async (step) => {
+        const info = turnInfo(step.context);
+        const files = attachmentsOf(step.context.activity);
+        const saved = files.length ? await savePhotos(app, info.chat.id, files) : 0;
+        if (saved) await say(step.context, 'complaint.filesReceived', { n: saved });
+        const titles = ['chat', 'email', 'phone'].map((k) => tr(step.context, `complaint.contact.${k}`));
+        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'complaint.askContact'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+      },
+      async (step) => {
+        const v = values(step);
+        const keys = ['chat', 'email', 'phone'];
+        const titles = keys.map((k) => tr(step.context, `complaint.contact.${k}`));
+        v.contactPreference = keys[Math.max(0, matchChoice(String(step.result), titles))];
+        const info = turnInfo(step.context);
+        if (v.contactPreference === 'chat') return step.next(null);
+        const customer = info.customerId ? await app.services.customers.byId(info.customerId) : null;
+        const onFile = v.contactPreference === 'email' ? customer?.email : customer?.phone;
+        if (onFile) return step.next(onFile);
+        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, v.contactPreference === 'email' ? 'complaint.askEmail' : 'complaint.askPhone'), tr(step.context, 'complaint.askContactRetry')));
+      },
+      async (step) => {
+        const v = values(step);
+        v.contact = typeof step.result === 'string' ? step.result.trim().slice(0, 200) : null;
+        const summary = tr(step.context, 'complaint.summary', {
+          category: tr(step.context, `complaint.category.${String(v.category)}`), text: String(v.text).slice(0, 300), contact: tr(step.context, `complaint.contact.${String(v.contactPreference)}`),
+        });
+        return step.prompt(PROMPT.yesNo, promptWith(summary, tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'complaint.send'), tr(step.context, 'common.cancel')]));
+      },
+      async (step) => {
+        const answer = String(step.result);
+        if (!(parseYesNo(answer) || matchChoice(answer, [tr(step.context, 'complaint.send')]) === 0)) {
+          await say(step.context, 'complaint.notSent');
+          return step.endDialog();
+        }
+        const v = values(step);
+        const info = turnInfo(step.context);
+        const attachmentIds = await app.services.attachments.looseOfChat(info.chat.id);
+        const c = await app.services.cases.create({
+          kind: 'complaint', category: v.category as CaseCategory, text: String(v.text), customerId: info.customerId, channel: info.chat.channel, chatId: info.chat.id,
+          contactPreference: String(v.contactPreference), contact: (v.contact as string | null) ?? null, attachmentIds,
+        });
+        app.events.emit('case.created', c);
+        await say(step.context, 'complaint.filed', { caseNumber: c.caseNumber, due: formatDate(c.dueAt), days: app.config.caseAnswerDays });
+        return step.endDialog(c.caseNumber);
+      },
+    ]);
+  }
+}

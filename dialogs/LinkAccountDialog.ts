@@ -1,0 +1,101 @@
+/**
+ * `account.link`: connects this chat to a customer account with a one-time code from iBOK
+ * (typed, or a Telegram deep link `/start CODE`), or — without one — with the customer number
+ * and a code e-mailed to the address on file, after accepting the iBOK terms.
+ */
+import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { App } from '../src/app';
+import { normalizeLinkCode, type RedeemOutcome } from '../src/services/LinkService';
+import { formatDateTime } from '../src/domain/format';
+import { say, tr, turnInfo } from './context';
+import { PROMPT, promptWith } from './prompts';
+import { matchChoice } from './parsing';
+import type { TaskOptions } from './router';
+
+export const LINK_EMAIL = 'account.link.email';
+
+/** Tells the customer how redeeming went; true when linked. */
+export async function reportRedeem(step: WaterfallStepContext, outcome: RedeemOutcome): Promise<boolean> {
+  const info = turnInfo(step.context);
+  if (outcome.status === 'linked') {
+    info.customerId = outcome.customer.id;
+    await say(step.context, 'account.linked', { customerNumber: outcome.customer.customerNumber, name: outcome.customer.name.split(' ')[0] });
+    return true;
+  }
+  if (outcome.status === 'locked') await say(step.context, 'account.locked', { time: formatDateTime(outcome.retryAt) });
+  else await say(step.context, 'account.badCode', { n: outcome.triesLeft });
+  return false;
+}
+
+function isNoCode(text: string): boolean {
+  return /nie mam|brak kodu|bez kodu|no code|don.?t have|haven.?t got|немає|не маю/i.test(text);
+}
+
+export class LinkAccountDialog extends WaterfallDialog {
+  constructor(app: App) {
+    super('account.link', [
+      async (step) => {
+        const info = turnInfo(step.context);
+        const opts = (step.options ?? {}) as TaskOptions & { fromTask?: boolean };
+        if (info.customerId && !opts.fromTask) {
+          const c = await app.services.customers.byId(info.customerId);
+          await say(step.context, 'account.alreadyLinked', { customerNumber: c?.customerNumber ?? '' }, [tr(step.context, 'tasks.account.logout'), tr(step.context, 'tasks.help')]);
+          return step.endDialog();
+        }
+        const given = opts.arg ?? info.nlu?.entities.find((e) => e.type === 'linkCode')?.text;
+        if (given && normalizeLinkCode(given)) return step.next(given);
+        return step.prompt(PROMPT.code, promptWith(tr(step.context, 'account.askCode'), tr(step.context, 'account.askCodeRetry'), [tr(step.context, 'account.noCodeButton')]));
+      },
+      async (step) => {
+        const answer = String(step.result ?? '');
+        if (isNoCode(answer)) return step.replaceDialog(LINK_EMAIL);
+        const info = turnInfo(step.context);
+        const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, answer);
+        const ok = await reportRedeem(step, outcome);
+        if (ok || outcome.status === 'locked') return step.endDialog(ok);
+        return step.replaceDialog('account.link', { fromTask: true });
+      },
+    ]);
+  }
+}
+
+export class LinkByEmailDialog extends WaterfallDialog {
+  constructor(app: App) {
+    super(LINK_EMAIL, [
+      async (step) => step.prompt(PROMPT.customerNumber, promptWith(tr(step.context, 'account.askCustomerNumber'), tr(step.context, 'account.askCustomerNumberRetry'))),
+      async (step) => {
+        const number = String(step.result).replace(/\s+/g, '');
+        (step.values as { customerNumber?: string }).customerNumber = number;
+        const info = turnInfo(step.context);
+        const locked = await app.services.links.lockedUntil(`chat:${info.chat.channel}:${info.chat.userId}`);
+        if (locked) {
+          await say(step.context, 'account.locked', { time: formatDateTime(locked) });
+          return step.endDialog(false);
+        }
+        const customer = await app.services.customers.byNumber(number);
+        if (customer?.email) {
+          const { code } = await app.services.links.issueCode(customer.id, 'email');
+          await app.mailer.send({ to: customer.email, subject: tr(step.context, 'account.mailSubject'), text: tr(step.context, 'account.mailText', { code }) });
+        }
+        // The same answer whether the number exists or not: nothing to learn by guessing numbers.
+        return step.prompt(PROMPT.code, promptWith(tr(step.context, 'account.codeSent'), tr(step.context, 'account.askCodeRetry')));
+      },
+      async (step) => {
+        (step.values as { code?: string }).code = String(step.result);
+        const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
+        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'account.askTerms', { url: app.config.termsUrl }), tr(step.context, 'common.chooseButton'), titles, { titles }));
+      },
+      async (step) => {
+        const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
+        if (matchChoice(String(step.result), titles) !== 0) {
+          await say(step.context, 'account.termsRejected');
+          return step.endDialog(false);
+        }
+        const info = turnInfo(step.context);
+        const v = step.values as { code: string; customerNumber: string };
+        const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, v.code, { customerNumber: v.customerNumber, termsAccepted: true });
+        return step.endDialog(await reportRedeem(step, outcome));
+      },
+    ]);
+  }
+}

@@ -1,0 +1,43 @@
+/** `payment.info`: the customer's individual account number, the amount, and a payment QR code (ZBP standard). */
+import { WaterfallDialog } from 'botbuilder-dialogs';
+import type { App } from '../src/app';
+import { formatDate, formatMoney } from '../src/domain/format';
+import { formatAccountNumber } from '../src/domain/iban';
+import { paymentQrPayload, paymentQrPng, MAX_QR_AMOUNT_GROSZE } from '../src/documents/paymentQr';
+import { fileActivity, say, tr, turnInfo } from './context';
+import { requireAccount, values } from './steps';
+
+export class PaymentDialog extends WaterfallDialog {
+  constructor(app: App) {
+    super('payment.info', [
+      ...requireAccount(app),
+      async (step) => {
+        const customerId = values(step).customerId as number;
+        const customer = await app.services.customers.byId(customerId);
+        if (!customer) return step.endDialog();
+        const b = await app.services.billing.balance(customerId, turnInfo(step.context).today);
+        const account = formatAccountNumber(customer.bankAccount);
+        if (b.balanceGrosze <= 0) {
+          await say(step.context, 'payment.nothingDue', { account });
+          return step.endDialog();
+        }
+        const oldestDue = b.unpaid[0]?.invoice.dueDate;
+        const text = tr(step.context, 'payment.details', {
+          account, amount: formatMoney(b.balanceGrosze), recipient: 'Katowickie Wodociągi S.A.', title: tr(step.context, 'payment.title', { customerNumber: customer.customerNumber }),
+          due: oldestDue ? formatDate(oldestDue) : '-',
+        });
+        if (b.balanceGrosze > MAX_QR_AMOUNT_GROSZE) {
+          await step.context.sendActivity(text + '\n\n' + tr(step.context, 'payment.tooLargeForQr'));
+          return step.endDialog();
+        }
+        const payload = paymentQrPayload({
+          nip: app.config.companyNip, account: customer.bankAccount, amountGrosze: b.balanceGrosze,
+          recipient: 'Katowickie Wodociagi', title: `Klient ${customer.customerNumber}`,
+        });
+        const png = await paymentQrPng(payload);
+        await step.context.sendActivity(fileActivity(text + '\n\n' + tr(step.context, 'payment.qrHint'), png, 'image/png', 'przelew-qr.png'));
+        return step.endDialog();
+      },
+    ]);
+  }
+}

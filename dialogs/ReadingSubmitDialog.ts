@@ -1,0 +1,139 @@
+/**
+ * `reading.submit`: choose the meter if there are several, take the value (decimal comma, "m3"),
+ * refuse one lower than the last with the reason, warn on a suspicious jump (possible leak) and
+ * ask to confirm, save, thank, and say when it counts.
+ */
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { App } from '../src/app';
+import { addDays, formatCubicMetres, formatDate } from '../src/domain/format';
+import { parseMeterValue, MAX_METER_LITRES } from '../src/services/ReadingService';
+import { say, tr, turnInfo } from './context';
+import { PROMPT, attachmentsOf, promptWith } from './prompts';
+import { matchChoice, parseYesNo } from './parsing';
+import { requireAccount, values } from './steps';
+
+/** Asks for the value again (after a refused or unconfirmed one), keeping customer and meter. */
+export const READING_VALUE = 'reading.submit.value';
+
+/** The next billing reading day (the 15th) after today; the invoice follows five days later. */
+export function nextBillingDate(today: string): string {
+  const d = Number(today.slice(8, 10));
+  const y = Number(today.slice(0, 4));
+  const m = Number(today.slice(5, 7));
+  if (d < 15) return `${today.slice(0, 7)}-15`;
+  return m === 12 ? `${y + 1}-01-15` : `${y}-${String(m + 1).padStart(2, '0')}-15`;
+}
+
+/** Stores photos sent in chat (kept with the chat for staff). Returns how many. */
+export async function savePhotos(app: App, chatId: number, photos: { contentUrl?: string; contentType?: string; name?: string }[]): Promise<number> {
+  let n = 0;
+  for (const p of photos) {
+    const m = /^data:([^;]+);base64,(.*)$/s.exec(p.contentUrl ?? '');
+    if (!m) continue;
+    await app.services.attachments.store({ chatId, caseId: null, fileName: p.name ?? 'zdjecie', contentType: m[1], dataBase64: m[2] });
+    n++;
+  }
+  return n;
+}
+
+async function saved(step: WaterfallStepContext, litres: number): Promise<DialogTurnResult> {
+  const { today } = turnInfo(step.context);
+  await say(step.context, 'reading.saved', { value: formatCubicMetres(litres), date: formatDate(today), counts: formatDate(addDays(nextBillingDate(today), 5)) });
+  return step.endDialog(true);
+}
+
+/** Steps shared by the first try and every retry: check the value, warn, confirm, save. */
+function valueSteps(app: App): WaterfallStep[] {
+  return [
+    async (step) => {
+      const v = values(step);
+      const litres = typeof step.result === 'number' ? step.result : parseMeterValue(String(step.result ?? ''));
+      if (litres === null || litres < 0 || litres > MAX_METER_LITRES) {
+        await say(step.context, 'reading.badValue');
+        return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId });
+      }
+      v.litres = litres;
+      const outcome = await app.services.readings.submit(v.customerId as number, v.meterId as number, litres, turnInfo(step.context).today, false);
+      if (outcome.status === 'lower_than_previous') {
+        await say(step.context, 'reading.lower', { value: formatCubicMetres(litres), last: formatCubicMetres(outcome.previous.valueLitres), date: formatDate(outcome.previous.date) });
+        return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId });
+      }
+      if (outcome.status === 'suspicious') {
+        const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
+        return step.prompt(PROMPT.choice, promptWith(
+          tr(step.context, 'reading.suspicious', { daily: formatCubicMetres(Math.round(outcome.dailyLitres)), usual: formatCubicMetres(Math.round(outcome.averageDailyLitres)), value: formatCubicMetres(litres) }),
+          tr(step.context, 'common.chooseButton'), titles, { titles },
+        ));
+      }
+      if (outcome.status !== 'saved') {
+        await say(step.context, 'common.error');
+        return step.endDialog(false);
+      }
+      return saved(step, litres);
+    },
+    async (step) => {
+      const v = values(step);
+      const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
+      const answer = String(step.result ?? '');
+      const choice = matchChoice(answer, titles);
+      if (choice !== 0 && parseYesNo(answer) !== true) {
+        return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId });
+      }
+      const outcome = await app.services.readings.submit(v.customerId as number, v.meterId as number, v.litres as number, turnInfo(step.context).today, true);
+      if (outcome.status !== 'saved') {
+        await say(step.context, 'common.error');
+        return step.endDialog(false);
+      }
+      return saved(step, v.litres as number);
+    },
+  ];
+}
+
+export class ReadingSubmitDialog extends WaterfallDialog {
+  constructor(app: App) {
+    super('reading.submit', [
+      ...requireAccount(app),
+      async (step) => {
+        const v = values(step);
+        const meters = await app.services.readings.metersOf(v.customerId as number);
+        if (meters.length === 0) {
+          await say(step.context, 'reading.noMeters');
+          return step.endDialog();
+        }
+        const info = turnInfo(step.context);
+        const preset = info.nlu?.entities.find((e) => e.type === 'meterValue');
+        if (preset?.type === 'meterValue') v.presetLitres = preset.litres;
+        const photos = attachmentsOf(step.context.activity);
+        if (photos.length) await savePhotos(app, info.chat.id, photos);
+        v.meterIds = meters.map((m) => m.id);
+        if (meters.length === 1) return step.next(null);
+        const titles = meters.map((m) => tr(step.context, m.kind === 'main' ? 'reading.meterMain' : 'reading.meterSub', { serial: m.serial, address: `${m.servicePoint.street} ${m.servicePoint.building}` }));
+        v.meterTitles = titles;
+        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+      },
+      async (step) => {
+        const v = values(step);
+        const ids = v.meterIds as number[];
+        v.meterId = typeof step.result === 'string' ? ids[matchChoice(step.result, v.meterTitles as string[])] : ids[0];
+        if (typeof v.presetLitres === 'number') return step.next(v.presetLitres);
+        const last = await app.services.readings.lastReading(v.meterId as number);
+        const hint = last ? tr(step.context, 'reading.lastWas', { value: formatCubicMetres(last.valueLitres), date: formatDate(last.date) }) : '';
+        return step.prompt(PROMPT.meterValue, promptWith([tr(step.context, 'reading.askValue'), hint].filter(Boolean).join('\n'), tr(step.context, 'reading.badValue')));
+      },
+      ...valueSteps(app),
+    ]);
+  }
+}
+
+/** Asking for the value again, for the same meter. */
+export class ReadingValueDialog extends WaterfallDialog {
+  constructor(app: App) {
+    super(READING_VALUE, [
+      async (step) => {
+        Object.assign(step.values, step.options);
+        return step.prompt(PROMPT.meterValue, promptWith(tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
+      },
+      ...valueSteps(app),
+    ]);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What every dialog step needs about the current turn (the chat, its language, the linked
+ * customer, what NLU understood) and small helpers to answer with texts from `locales/`.
+ */
+import { ActionTypes, type Activity, type CardAction, MessageFactory, type TurnContext } from 'botbuilder';
+import type { ChatConversation } from '../models';
+import { t, type Locale, type Params } from '../src/i18n/i18n';
+import type { NluResult } from '../src/nlu';
+
+export interface TurnInfo {
+  chat: ChatConversation;
+  locale: Locale;
+  customerId: number | null;
+  /** What NLU made of this turn's text (null for non-text activities). */
+  nlu: NluResult | null;
+  /** Now, and today's date in Katowice (`YYYY-MM-DD`). */
+  now: Date;
+  today: string;
+}
+
+const TURN_INFO = Symbol('kropla.turnInfo');
+
+export function setTurnInfo(ctx: TurnContext, info: TurnInfo): void {
+  ctx.turnState.set(TURN_INFO, info);
+}
+
+export function turnInfo(ctx: TurnContext): TurnInfo {
+  const info = ctx.turnState.get(TURN_INFO) as TurnInfo | undefined;
+  if (!info) throw new Error('turn info missing: the bot sets it before dialogs run');
+  return info;
+}
+
+/** The text in the chat's language. */
+export function tr(ctx: TurnContext, key: string, params: Params = {}): string {
+  return t(turnInfo(ctx).locale, key, params);
+}
+
+/** Buttons that send their title back as the user's message. */
+export function buttons(titles: string[]): CardAction[] {
+  return titles.map((title) => ({ type: ActionTypes.ImBack, title, value: title }));
+}
+
+/** Sends `key`'s text, optionally with buttons (suggested actions). */
+export async function say(ctx: TurnContext, key: string, params: Params = {}, actions: string[] = []): Promise<void> {
+  const text = tr(ctx, key, params);
+  await ctx.sendActivity(actions.length ? MessageFactory.suggestedActions(buttons(actions), text) : MessageFactory.text(text));
+}
+
+/** A message with `text` and one attachment given as bytes (sent as a data: URL, channels convert it). */
+export function fileActivity(text: string, bytes: Buffer, contentType: string, name: string): Partial<Activity> {
+  return {
+    type: 'message',
+    text,
+    attachments: [{ contentType, name, contentUrl: `data:${contentType};base64,${bytes.toString('base64')}` }],
+  };
+}
+
+/** A message activity with buttons. */
+export function withButtons(text: string, actions: string[]): Partial<Activity> {
+  return MessageFactory.suggestedActions(buttons(actions), text);
+}

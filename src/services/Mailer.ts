@@ -1,0 +1,37 @@
+/**
+ * Outgoing e-mail (link codes). With `SMTP_URL` it sends through nodemailer; without it every
+ * mail is written as an .eml file to `data/outbox/`, so a demo or a test can read it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export class Mailer {
+  private readonly transport: Transporter | null;
+
+  constructor(
+    private readonly smtpUrl: string | null,
+    private readonly from: string,
+    private readonly dir: string,
+  ) {
+    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
+  }
+
+  async send(mail: Mail): Promise<void> {
+    if (this.transport) {
+      await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+      return;
+    }
+    mkdirSync(this.dir, { recursive: true });
+    const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`);
+    const subject = `=?UTF-8?B?${Buffer.from(mail.subject).toString('base64')}?=`;
+    writeFileSync(file, `From: ${this.from}\r\nTo: ${mail.to}\r\nSubject: ${subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${mail.text}\r\n`);
+  }
+}

@@ -44,6 +44,8 @@ export interface Config {
     tokenTtlSeconds: number;
     allowedOrigins: string[];
     maxUploadBytes: number;
+    /** HMAC secret of Direct Line tokens (`DIRECTLINE_SECRET`, else random per start). */
+    tokenSecret: string;
   };
   microsoftApp: { appId: string | null; appPassword: string | null; tenantId: string | null };
   teamsWebhookUrl: string | null;
@@ -56,6 +58,8 @@ export interface Config {
   mailFrom: string;
   mailDir: string;
   quickchartUrl: string | null;
+  /** The company's NIP for the payment QR code on invoices (`COMPANY_NIP`; the default is a placeholder). */
+  companyNip: string;
   termsUrl: string;
   /** Customer office hours, Monday–Friday, local time `HH:MM-HH:MM`. */
   officeHours: { open: string; close: string };
@@ -134,7 +138,11 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('WEBCHAT_ALLOWED_ORIGINS', `not an origin: "${o}"`);
     }
   }
+  if (env.DIRECTLINE_SECRET && env.DIRECTLINE_SECRET.length < 32) throw new ConfigError('DIRECTLINE_SECRET', 'must be at least 32 characters');
   const dataDir = env.DATA_DIR || './data';
+  const companyNip = (env.COMPANY_NIP || '1234563218').replace(/[\s-]/g, '');
+  const nipSum = [6, 5, 7, 2, 3, 4, 5, 6, 7].reduce((acc, w, i) => acc + w * Number(companyNip[i]), 0) % 11;
+  if (!/^\d{10}$/.test(companyNip) || nipSum !== Number(companyNip[9])) throw new ConfigError('COMPANY_NIP', 'expected a 10-digit NIP with a valid check digit');
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -159,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokenTtlSeconds: int(env, 'WEBCHAT_TOKEN_TTL_SEC', 3600, 60, 86400),
       allowedOrigins: origins,
       maxUploadBytes: int(env, 'WEBCHAT_MAX_UPLOAD_BYTES', 5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+      tokenSecret: env.DIRECTLINE_SECRET || randomBytes(32).toString('base64url'),
     },
     microsoftApp: {
       appId: env.MicrosoftAppId || null,
@@ -172,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Kropla <kropla@wodociagi.katowice.pl>',
     mailDir: `${dataDir}/outbox`,
     quickchartUrl: url(env, 'QUICKCHART_URL', null),
+    companyNip,
     termsUrl: url(env, 'IBOK_TERMS_URL', 'https://ibok.wodociagi.katowice.pl/regulamin') as string,
     officeHours: { open: hm[1], close: hm[2] },
     instanceId: env.INSTANCE_ID || `${process.pid}-${randomBytes(3).toString('hex')}`,

@@ -1,7 +1,86 @@
-/** `POST /api/messages` for Azure Bot Service channels (Teams, Azure Direct Line) — placeholder until issue 5. */
-import type { Server } from 'restify';
+/**
+ * `POST /api/messages` for Azure Bot Service channels (Teams, Azure's own Direct Line / Web Chat)
+ * with botbuilder's `CloudAdapter`, and proactive delivery to Teams (`msteams`). Active only when
+ * `MicrosoftAppId` and `MicrosoftAppPassword` are set; otherwise the route answers 503 saying so.
+ *
+ * @example
+ * registerBotFrameworkRoute(app.server, app); // in App.start, before listen
+ */
+import type { Request, Response, Server } from 'restify';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { App } from '../app';
+import { jsonBody, sendError } from '../http/server';
+import { t, toLocale } from '../i18n/i18n';
+import type { ChannelSender, DeliveryResult } from './types';
 
-export function registerBotFrameworkRoute(_server: Server, _app: App): void {
-  // Filled in by the web chat channel work.
+/** The status of a Bot Connector error, when it carries one. */
+function statusOf(e: unknown): number | undefined {
+  const err = e as { statusCode?: number; status?: number; response?: { status?: number } };
+  return err.statusCode ?? err.status ?? err.response?.status;
+}
+
+/** Proactive messages to Teams chats through the Bot Connector. */
+export class TeamsSender implements ChannelSender {
+  readonly channel = 'msteams';
+  readonly ratePerSecond = 15;
+  readonly perChatIntervalMs = 1000;
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+  ) {}
+
+  async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<DeliveryResult> {
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
+        await ctx.sendActivity(activity);
+      });
+      return { ok: true };
+    } catch (e) {
+      const status = statusOf(e);
+      const error = e instanceof Error ? e.message : String(e);
+      if (status === 403 || status === 404) return { ok: false, kind: 'blocked', error };
+      if (status === 400) return { ok: false, kind: 'permanent', error };
+      return { ok: false, kind: 'retry', error };
+    }
+  }
+}
+
+/** Registers `POST /api/messages` (and the Teams sender when credentials are configured). */
+export function registerBotFrameworkRoute(server: Server, app: App): void {
+  const { appId, appPassword, tenantId } = app.config.microsoftApp;
+  const log = app.log.child({ channel: 'botframework' });
+  if (!appId || !appPassword) {
+    server.post('/api/messages', async (_req: Request, res: Response) => {
+      sendError(res, 503, 'not_configured', 'Azure Bot Service channels are off: set MicrosoftAppId and MicrosoftAppPassword (and MicrosoftAppTenantId for a single-tenant bot) to enable /api/messages');
+    });
+    return;
+  }
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: appPassword,
+    MicrosoftAppType: tenantId ? 'SingleTenant' : 'MultiTenant',
+    ...(tenantId ? { MicrosoftAppTenantId: tenantId } : {}),
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error, channelId: context.activity.channelId }, 'bot framework turn failed');
+    try {
+      await context.sendActivity(t(toLocale(context.activity.locale), 'webchat.turnError'));
+    } catch {
+      // nothing more to do
+    }
+  };
+  server.post('/api/messages', jsonBody(1024 * 1024), async (req: Request, res: Response) => {
+    await adapter.process(req, res, async (context: TurnContext) => {
+      const a = context.activity;
+      if (a.type === 'message' && a.conversation?.id && a.from?.id) {
+        const reference = { ...TurnContext.getConversationReference(a), activityId: undefined };
+        await app.services.chats.touch({ channel: a.channelId, conversationId: a.conversation.id, userId: a.from.id, reference, locale: toLocale(a.locale) });
+      }
+      await app.bot.run(context);
+    });
+  });
+  app.registerSender(new TeamsSender(adapter, appId));
+  log.info('Azure Bot Service channels enabled at /api/messages');
 }

@@ -109,7 +109,7 @@ export function buildDemoFile(opts: DemoOptions = {}): ImportFile {
       const number = `FV/${date.slice(0, 4)}/${date.slice(5, 7)}/${String(i + 1).padStart(6, '0')}`;
       invoices.push({ number, issueDate, dueDate, periodFrom: readings[k - 1].date, periodTo: date, grossAmount: gross, consumptionM3: consumption });
       const isLast = k >= dates.length - 2;
-      if (dueDate < today && !(overdue && isLast)) payments.push({ date: addDays(issueDate, 3 + Math.floor(rand() * 8)), amount: gross, invoiceNumber: number });
+      if ((dueDate < today || overpaid) && !(overdue && isLast)) payments.push({ date: addDays(issueDate, 3 + Math.floor(rand() * 8)), amount: gross, invoiceNumber: number });
     });
     if (overpaid) payments.push({ date: addDays(today, -10), amount: 150, invoiceNumber: null });
     const meters: ImportFile['customers'][number]['servicePoints'][number]['meters'] = [

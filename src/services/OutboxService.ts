@@ -31,17 +31,23 @@ export class OutboxService {
     const now = new Date();
     for (let i = 0; i < messages.length; i += 200) {
       const part = messages.slice(i, i + 200);
-      const r = await this.ds
+      const existing = new Set(
+        (await this.ds.getRepository(OutboxMessage).createQueryBuilder('o').select('o.idempotencyKey', 'k').where('o.idempotencyKey IN (:...keys)', { keys: part.map((m) => m.idempotencyKey) }).getRawMany<{ k: string }>()).map((r) => r.k),
+      );
+      const fresh = part.filter((m) => !existing.has(m.idempotencyKey));
+      if (fresh.length === 0) continue;
+      // orIgnore: another instance may queue the same key at the same moment; the unique key decides.
+      await this.ds
         .createQueryBuilder()
         .insert()
         .into(OutboxMessage)
-        .values(part.map((m) => ({
+        .values(fresh.map((m) => ({
           idempotencyKey: m.idempotencyKey, channel: m.channel, chatId: m.chatId, activity: JSON.stringify(m.activity),
           status: 'queued' as const, attempts: 0, nextAttemptAt: m.notBefore ?? now, noticeId: m.noticeId ?? null, caseId: m.caseId ?? null,
         })))
         .orIgnore()
         .execute();
-      added += this.pg ? ((r.raw as unknown[]).length ?? 0) : ((r.raw as { changes?: number })?.changes ?? part.length);
+      added += fresh.length;
     }
     return added;
   }

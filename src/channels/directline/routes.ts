@@ -1,0 +1,233 @@
+/**
+ * Direct Line 3.0 over HTTP (contracts §3): token issue and refresh, conversations, activities
+ * (send and poll by watermark), uploads, stored files, and the WebSocket upgrade of `streamUrl`.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Request, Response, Server } from 'restify';
+import type { App } from '../../app';
+import { jsonBody, sendError } from '../../http/server';
+import type { DirectLineChannel, UploadedFile } from './channel';
+import { authorize, baseUrl, clientAddress, cors, originAllowed } from './http';
+import { absolutize, ALLOWED_UPLOAD_TYPES, parseWatermark, safeFileName, sniffType } from './mapping';
+import { boundaryOf, MultipartError, parseMultipart } from './multipart';
+import { RateLimiter } from './rateLimit';
+import { StreamHub } from './streams';
+import { newConversationId, newUserId } from './tokens';
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+const query = (req: Request): Record<string, string | undefined> => (req.query ?? {}) as Record<string, string | undefined>;
+
+function streamUrl(req: IncomingMessage, app: App, dl: DirectLineChannel, claims: { conv: string; user: string }, watermark: number): string {
+  const ws = baseUrl(req, app).replace(/^http/, 'ws');
+  const { token } = dl.tokens.issue(claims, 'stream');
+  return `${ws}/v3/directline/conversations/${encodeURIComponent(claims.conv)}/stream?watermark=${watermark}&t=${token}`;
+}
+
+class PayloadTooLarge extends Error {}
+
+/** Reads a request body into memory, refusing more than `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > limit) throw new PayloadTooLarge();
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLineChannel): void {
+  const cfg = app.config.webchat;
+  const tokenLimiter = new RateLimiter(cfg.tokenRatePerMinute, 60_000);
+  const messageLimiter = new RateLimiter(cfg.messageRatePerMinute, 60_000);
+  const log = dl.log;
+
+  /** Wraps a handler: CORS first, unexpected errors → 500 without details. */
+  const route = (handler: Handler): Handler => async (req, res) => {
+    if (!cors(req, res, app)) return;
+    try {
+      await handler(req, res);
+    } catch (e) {
+      log.error({ err: e, route: req.getRoute()?.path }, 'direct line call failed');
+      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+    }
+  };
+
+  const limited = (res: Response, r: ReturnType<RateLimiter['hit']>): boolean => {
+    if (r.ok) return false;
+    res.setHeader('Retry-After', String(r.retryAfterSeconds));
+    sendError(res, 429, 'too_many_requests', `too many requests; try again in ${r.retryAfterSeconds} s`);
+    return true;
+  };
+
+  const preflight: Handler = async (req, res) => {
+    if (!cors(req, res, app)) return;
+    res.status(204);
+    res.end();
+  };
+  for (const p of ['/api/webchat/token', '/v3/directline/tokens/refresh', '/v3/directline/conversations', '/v3/directline/conversations/:id', '/v3/directline/conversations/:id/activities', '/v3/directline/conversations/:id/upload']) {
+    server.opts(p, preflight);
+  }
+
+  server.post('/api/webchat/token', route(async (req, res) => {
+    if (limited(res, tokenLimiter.hit(clientAddress(req)))) return;
+    const scope = { conv: newConversationId(), user: newUserId() };
+    const { token, expires_in } = dl.tokens.issue(scope);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ token, expires_in, conversationId: scope.conv, userId: scope.user });
+  }));
+
+  server.post('/v3/directline/tokens/refresh', route(async (req, res) => {
+    const claims = authorize(req, res, dl.tokens);
+    if (!claims) return;
+    const { token, expires_in } = dl.tokens.issue(claims);
+    res.json({ conversationId: claims.conv, token, expires_in });
+  }));
+
+  server.post('/v3/directline/conversations', jsonBody(8 * 1024), route(async (req, res) => {
+    const claims = authorize(req, res, dl.tokens);
+    if (!claims) return;
+    const { created } = await dl.store.openConversation(claims.conv, claims.user);
+    const { token, expires_in } = dl.tokens.issue(claims);
+    res.status(created ? 201 : 200);
+    res.json({ conversationId: claims.conv, token, expires_in, streamUrl: streamUrl(req, app, dl, claims, 0), referenceGrammarId: '' });
+  }));
+
+  server.get('/v3/directline/conversations/:id', route(async (req, res) => {
+    const claims = authorize(req, res, dl.tokens, req.params.id);
+    if (!claims) return;
+    const watermark = parseWatermark(query(req).watermark);
+    if (watermark === null) return sendError(res, 400, 'invalid', 'watermark must be a number', 'watermark');
+    await dl.store.openConversation(claims.conv, claims.user); // a reload before the first POST still works
+    const { token, expires_in } = dl.tokens.issue(claims);
+    res.json({ conversationId: claims.conv, token, expires_in, streamUrl: streamUrl(req, app, dl, claims, watermark), referenceGrammarId: '' });
+  }));
+
+  server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024), route(async (req, res) => {
+    const claims = authorize(req, res, dl.tokens, req.params.id);
+    if (!claims) return;
+    if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
+    const body = req.body as { type?: unknown } | undefined;
+    if (body?.type !== 'typing' && limited(res, messageLimiter.hit(claims.conv))) return;
+    const r = await dl.receive(claims.conv, claims.user, body);
+    if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
+    res.json(r.value);
+  }));
+
+  server.get('/v3/directline/conversations/:id/activities', route(async (req, res) => {
+    const claims = authorize(req, res, dl.tokens, req.params.id);
+    if (!claims) return;
+    const watermark = parseWatermark(query(req).watermark);
+    if (watermark === null) return sendError(res, 400, 'invalid', 'watermark must be a number', 'watermark');
+    if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation');
+    const rows = await dl.store.after(claims.conv, watermark, 100);
+    const base = baseUrl(req, app);
+    res.json({ activities: rows.map((r) => absolutize(r.activity, base)), watermark: String(rows.length ? rows[rows.length - 1].seq : watermark) });
+  }));
+
+  server.post('/v3/directline/conversations/:id/upload', route(async (req, res) => {
+    const claims = authorize(req, res, dl.tokens, req.params.id);
+    if (!claims) return;
+    const refuse = (status: number, error: string, message: string) => {
+      res.setHeader('Connection', 'close');
+      sendError(res, status, error, message);
+      req.resume(); // discard what the client still sends
+    };
+    if (!(await dl.store.conversation(claims.conv))) return refuse(404, 'not_found', 'no such conversation');
+    if (limited(res, messageLimiter.hit(claims.conv))) return void req.resume();
+    const boundary = boundaryOf(req.headers['content-type']);
+    if (!boundary) return refuse(415, 'unsupported_media_type', 'expected multipart/form-data');
+    const limit = cfg.maxUploadBytes + 64 * 1024;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return refuse(413, 'payload_too_large', `files may be at most ${cfg.maxUploadBytes} bytes`);
+    let body: Buffer;
+    try {
+      body = await readBody(req, limit);
+    } catch (e) {
+      if (e instanceof PayloadTooLarge) return refuse(413, 'payload_too_large', `files may be at most ${cfg.maxUploadBytes} bytes`);
+      throw e;
+    }
+    let parts;
+    try {
+      parts = parseMultipart(body, boundary);
+    } catch (e) {
+      if (e instanceof MultipartError) return sendError(res, 400, 'invalid', e.message, '(body)');
+      throw e;
+    }
+    let activity: unknown = { type: 'message' };
+    const files: UploadedFile[] = [];
+    for (const p of parts) {
+      if (p.name === 'activity') {
+        try {
+          activity = JSON.parse(p.data.toString('utf8'));
+        } catch {
+          return sendError(res, 400, 'invalid', 'the activity part is not JSON', 'activity');
+        }
+      } else if (p.fileName !== null || p.name === 'file') {
+        if (p.data.length > cfg.maxUploadBytes) return refuse(413, 'payload_too_large', `files may be at most ${cfg.maxUploadBytes} bytes`);
+        const real = sniffType(p.data);
+        const declaredType = p.contentType ?? '';
+        const declaredOk = declaredType === '' || declaredType === 'application/octet-stream' || (ALLOWED_UPLOAD_TYPES as readonly string[]).includes(declaredType);
+        if (!real || !declaredOk) return sendError(res, 415, 'unsupported_media_type', 'only photos (JPEG, PNG, GIF, WebP) and PDF files may be sent');
+        files.push({ fileName: safeFileName(p.fileName ?? undefined, real), contentType: real, data: p.data });
+      }
+    }
+    if (files.length === 0) return sendError(res, 400, 'invalid', 'no file in the upload', 'file');
+    const r = await dl.receive(claims.conv, claims.user, activity, files);
+    if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
+    log.info({ conversationId: claims.conv, files: files.length }, 'files uploaded');
+    res.json(r.value);
+  }));
+
+  server.get('/v3/directline/attachments/:key', async (req: Request, res: Response) => {
+    try {
+      const file = await dl.store.file(String(req.params.key));
+      if (!file) return sendError(res, 404, 'not_found', 'no such file');
+      const data = Buffer.from(file.dataBase64, 'base64');
+      const disposition = file.contentType === 'application/pdf' || !file.contentType.startsWith('image/') ? 'attachment' : 'inline';
+      const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+      res.setHeader('Content-Type', file.contentType);
+      res.setHeader('Content-Length', String(data.length));
+      res.setHeader('Content-Disposition', `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+      res.setHeader('Cache-Control', 'private, max-age=86400');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      res.writeHead(200);
+      res.end(data);
+    } catch (e) {
+      log.error({ err: e }, 'attachment read failed');
+      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+    }
+  });
+
+  // WebSocket streaming: the upgrade of a streamUrl (stream token in `t`).
+  server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const m = /^\/v3\/directline\/conversations\/([^/]+)\/stream\/?$/.exec(url.pathname);
+    if (!m) {
+      if (url.pathname.startsWith('/v3/directline')) StreamHub.refuse(socket, 404, 'Not Found');
+      return;
+    }
+    if (!originAllowed(req, app)) return StreamHub.refuse(socket, 403, 'Forbidden');
+    let conv: string;
+    try {
+      conv = dl.tokens.verify(url.searchParams.get('t'), 'stream').conv;
+    } catch {
+      return StreamHub.refuse(socket, 403, 'Forbidden');
+    }
+    if (conv !== decodeURIComponent(m[1])) return StreamHub.refuse(socket, 403, 'Forbidden');
+    const watermark = parseWatermark(url.searchParams.get('watermark') ?? undefined);
+    if (watermark === null) return StreamHub.refuse(socket, 400, 'Bad Request');
+    dl.store.conversation(conv).then(
+      (c) => (c ? dl.hub.accept(req, socket, head, { conversationId: conv, watermark, baseUrl: baseUrl(req, app) }) : StreamHub.refuse(socket, 404, 'Not Found')),
+      (e: unknown) => {
+        log.error({ err: e }, 'stream upgrade failed');
+        StreamHub.refuse(socket, 500, 'Internal Server Error');
+      },
+    );
+  });
+}

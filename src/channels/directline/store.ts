@@ -1,0 +1,142 @@
+/**
+ * Direct Line conversations, their activities in order (`seq` = watermark) and chat files, in the
+ * database so that several instances over one PostgreSQL serve the same conversations and a
+ * reload resumes from its watermark. Appends are serialised per conversation in this process
+ * and retried on a unique-key clash with another instance.
+ */
+import { randomBytes } from 'node:crypto';
+import { In, type DataSource } from 'typeorm';
+import type { Activity } from 'botbuilder';
+import { Attachment, DirectLineActivity, DirectLineConversation } from '../../../models';
+import { activityId } from './mapping';
+
+export interface StoredActivity {
+  seq: number;
+  activity: Partial<Activity>;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = err.code ?? err.driverError?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed|duplicate key/i.test(err.message ?? '');
+}
+
+export class DirectLineStore {
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly lastSeq = new Map<string, number>();
+  private readonly touchedAt = new Map<string, number>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  async conversation(id: string): Promise<DirectLineConversation | null> {
+    return this.ds.getRepository(DirectLineConversation).findOne({ where: { id } });
+  }
+
+  /** Creates the conversation unless it exists; `created` tells which. */
+  async openConversation(id: string, userId: string): Promise<{ conversation: DirectLineConversation; created: boolean }> {
+    const repo = this.ds.getRepository(DirectLineConversation);
+    const existing = await repo.findOne({ where: { id } });
+    if (existing) return { conversation: existing, created: false };
+    try {
+      const conversation = await repo.save(repo.create({ id, userId, lastActivityAt: new Date() }));
+      this.lastSeq.set(id, 0);
+      return { conversation, created: true };
+    } catch (e) {
+      const again = await repo.findOne({ where: { id } });
+      if (again) return { conversation: again, created: false };
+      throw e;
+    }
+  }
+
+  /** Runs `fn` after every earlier call for the same conversation (in this process). */
+  private serial<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(conversationId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.chains.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.chains.get(conversationId) === tail) this.chains.delete(conversationId);
+    });
+    return run;
+  }
+
+  private async maxSeq(conversationId: string): Promise<number> {
+    const row = await this.ds
+      .getRepository(DirectLineActivity)
+      .createQueryBuilder('a')
+      .select('MAX(a.seq)', 'm')
+      .where('a.conversationId = :c', { c: conversationId })
+      .getRawOne<{ m: number | string | null }>();
+    return Number(row?.m ?? 0);
+  }
+
+  /** Appends an activity built for its position; returns the stored form. */
+  append(conversationId: string, build: (id: string, seq: number) => Partial<Activity>): Promise<StoredActivity> {
+    return this.serial(conversationId, async () => {
+      const repo = this.ds.getRepository(DirectLineActivity);
+      let seq = (this.lastSeq.get(conversationId) ?? (await this.maxSeq(conversationId))) + 1;
+      for (let attempt = 0; ; attempt++) {
+        const activity = build(activityId(conversationId, seq), seq);
+        try {
+          await repo.insert({ conversationId, seq, activity: JSON.stringify(activity) });
+          this.lastSeq.set(conversationId, seq);
+          if (this.lastSeq.size > 50_000) this.lastSeq.clear();
+          await this.touch(conversationId);
+          return { seq, activity };
+        } catch (e) {
+          if (!isUniqueViolation(e) || attempt >= 8) throw e;
+          seq = (await this.maxSeq(conversationId)) + 1; // another instance appended meanwhile
+        }
+      }
+    });
+  }
+
+  private async touch(conversationId: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.touchedAt.get(conversationId) ?? 0) < 60_000) return;
+    this.touchedAt.set(conversationId, now);
+    if (this.touchedAt.size > 50_000) this.touchedAt.clear();
+    await this.ds.getRepository(DirectLineConversation).update({ id: conversationId }, { lastActivityAt: new Date(now) });
+  }
+
+  /** Activities after watermark `after`, oldest first. */
+  async after(conversationId: string, after: number, limit = 100): Promise<StoredActivity[]> {
+    const rows = await this.ds
+      .getRepository(DirectLineActivity)
+      .createQueryBuilder('a')
+      .where('a.conversationId = :c AND a.seq > :s', { c: conversationId, s: after })
+      .orderBy('a.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map((r) => ({ seq: r.seq, activity: JSON.parse(r.activity) as Partial<Activity> }));
+  }
+
+  /** The last watermark of each conversation (for the stream catch-up poll). */
+  async lastSeqs(conversationIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < conversationIds.length; i += 500) {
+      const rows = await this.ds
+        .getRepository(DirectLineActivity)
+        .createQueryBuilder('a')
+        .select('a.conversationId', 'c')
+        .addSelect('MAX(a.seq)', 'm')
+        .where({ conversationId: In(conversationIds.slice(i, i + 500)) })
+        .groupBy('a.conversationId')
+        .getRawMany<{ c: string; m: number | string }>();
+      for (const r of rows) out.set(r.c, Number(r.m));
+    }
+    return out;
+  }
+
+  /** Stores a chat file; returns its random access key. */
+  async saveFile(f: { chatId: number | null; fileName: string; contentType: string; data: Buffer }): Promise<string> {
+    const accessKey = randomBytes(24).toString('base64url');
+    await this.ds.getRepository(Attachment).insert({ accessKey, chatId: f.chatId, caseId: null, fileName: f.fileName, contentType: f.contentType, size: f.data.length, dataBase64: f.data.toString('base64') });
+    return accessKey;
+  }
+
+  async file(accessKey: string): Promise<Attachment | null> {
+    if (!/^[A-Za-z0-9_-]{16,48}$/.test(accessKey)) return null;
+    return this.ds.getRepository(Attachment).findOne({ where: { accessKey } });
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Staff accounts and sessions: login with lockout after repeated failures, session cookies,
+ * CSRF tokens. Only the SHA-256 of a session token is stored; the cookie carries the token.
+ *
+ * @example
+ * const auth = new StaffAuth(app.ds);
+ * const r = await auth.login('anna@kw.pl', 'secret…'); // → { ok: true, session, staff } or { ok: false, reason }
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { LessThan } from 'typeorm';
+import { StaffSession, StaffUser } from '../../models';
+import type { StaffRole } from '../../models/StaffUser';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+
+export const STAFF_ROLES: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
+
+export interface AuthPolicy {
+  /** Failed logins in a row before the account is locked. */
+  maxFailures: number;
+  /** How long a locked account stays locked, ms. */
+  lockMs: number;
+  /** A session ends after this long without use, ms (sliding; WCAG: no hard timeout while working). */
+  idleMs: number;
+  /** Extra delay per failed attempt so far, ms (capped by `maxDelayMs`). */
+  delayPerFailureMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_POLICY: AuthPolicy = { maxFailures: 5, lockMs: 15 * 60_000, idleMs: 10 * 3600_000, delayPerFailureMs: 150, maxDelayMs: 2000 };
+
+export type LoginResult =
+  | { ok: true; staff: StaffUser; token: string; csrfToken: string; expiresAt: Date }
+  | { ok: false; reason: 'invalid' | 'locked' };
+
+export interface SessionInfo {
+  staff: StaffUser;
+  session: StaffSession;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Compares two strings in constant time (for CSRF tokens). */
+export function sameToken(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+export class StaffAuth {
+  constructor(
+    private readonly ds: DataSource,
+    readonly policy: AuthPolicy = DEFAULT_POLICY,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Creates or updates an account (by e-mail, case-insensitive); the password is hashed here. */
+  async upsert(input: { email: string; name: string; role: StaffRole; password?: string; active?: boolean }): Promise<{ staff: StaffUser; created: boolean }> {
+    const repo = this.ds.getRepository(StaffUser);
+    const email = input.email.trim().toLowerCase();
+    const existing = await repo.findOne({ where: { email } });
+    if (existing) {
+      const changes: Partial<StaffUser> = { name: input.name, role: input.role };
+      if (input.password !== undefined) {
+        changes.passwordHash = await hashPassword(input.password);
+        changes.failedLogins = 0;
+        changes.lockedUntil = null;
+      }
+      if (input.active !== undefined) changes.active = input.active;
+      await repo.update({ id: existing.id }, changes);
+      if (input.active === false || input.password !== undefined) await this.ds.getRepository(StaffSession).delete({ staffId: existing.id });
+      return { staff: { ...existing, ...changes }, created: false };
+    }
+    if (input.password === undefined) throw new Error('a new account needs a password');
+    const staff = await repo.save(repo.create({ email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password), failedLogins: 0, lockedUntil: null, active: input.active ?? true }));
+    return { staff, created: true };
+  }
+
+  async list(): Promise<StaffUser[]> {
+    return this.ds.getRepository(StaffUser).find({ order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  async byId(id: number): Promise<StaffUser | null> {
+    return this.ds.getRepository(StaffUser).findOne({ where: { id } });
+  }
+
+  /**
+   * Checks e-mail and password. Unknown e-mail and wrong password answer alike (same work, same result);
+   * each failure slows the next answer a little, and `maxFailures` in a row lock the account for `lockMs`.
+   */
+  async login(emailRaw: string, password: string): Promise<LoginResult> {
+    const repo = this.ds.getRepository(StaffUser);
+    const email = emailRaw.trim().toLowerCase();
+    const staff = await repo.findOne({ where: { email } });
+    const now = this.now();
+    if (!staff || !staff.active) {
+      await verifyPassword(password, await dummyPasswordHash());
+      return this.unknownFailure(email, now);
+    }
+    if (staff.lockedUntil && staff.lockedUntil.getTime() > now.getTime()) {
+      await verifyPassword(password, await dummyPasswordHash());
+      return { ok: false, reason: 'locked' };
+    }
+    const good = await verifyPassword(password, staff.passwordHash);
+    if (!good) {
+      // Counted in the database (atomic increment) so every instance sees the same count.
+      await repo.increment({ id: staff.id }, 'failedLogins', 1);
+      const failures = staff.failedLogins + 1;
+      if (failures >= this.policy.maxFailures) {
+        await repo.update({ id: staff.id }, { lockedUntil: new Date(now.getTime() + this.policy.lockMs), failedLogins: 0 });
+        return { ok: false, reason: 'locked' };
+      }
+      await sleep(Math.min(this.policy.maxDelayMs, this.policy.delayPerFailureMs * failures));
+      return { ok: false, reason: 'invalid' };
+    }
+    if (staff.failedLogins !== 0 || staff.lockedUntil) await repo.update({ id: staff.id }, { failedLogins: 0, lockedUntil: null });
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.policy.idleMs);
+    await this.ds.getRepository(StaffSession).insert({ tokenHash: sha256(token), staffId: staff.id, csrfToken, expiresAt });
+    await this.ds.getRepository(StaffSession).delete({ expiresAt: LessThan(now) });
+    return { ok: true, staff, token, csrfToken, expiresAt };
+  }
+
+  /**
+   * Failures for e-mails that have no account are counted in memory and locked the same way,
+   * so the answers never tell whether an e-mail belongs to a staff member.
+   */
+  private readonly unknown = new Map<string, { failures: number; lockedUntil: number }>();
+
+  private async unknownFailure(email: string, now: Date): Promise<LoginResult> {
+    const t = now.getTime();
+    const entry = this.unknown.get(email) ?? { failures: 0, lockedUntil: 0 };
+    if (entry.lockedUntil > t) return { ok: false, reason: 'locked' };
+    entry.failures++;
+    if (this.unknown.size > 10_000) this.unknown.clear();
+    this.unknown.set(email, entry);
+    if (entry.failures >= this.policy.maxFailures) {
+      entry.failures = 0;
+      entry.lockedUntil = t + this.policy.lockMs;
+      return { ok: false, reason: 'locked' };
+    }
+    await sleep(Math.min(this.policy.maxDelayMs, this.policy.delayPerFailureMs * entry.failures));
+    return { ok: false, reason: 'invalid' };
+  }
+
+  /** The session for a cookie token, or null (unknown, expired, account disabled). Extends an idle session in use. */
+  async session(token: string | undefined): Promise<SessionInfo | null> {
+    if (!token || token.length > 200) return null;
+    const repo = this.ds.getRepository(StaffSession);
+    const session = await repo.findOne({ where: { tokenHash: sha256(token) } });
+    if (!session) return null;
+    const now = this.now();
+    if (session.expiresAt.getTime() <= now.getTime()) {
+      await repo.delete({ tokenHash: session.tokenHash });
+      return null;
+    }
+    const staff = await this.byId(session.staffId);
+    if (!staff || !staff.active) return null;
+    // Sliding expiry, written at most every few minutes.
+    const fresh = new Date(now.getTime() + this.policy.idleMs);
+    if (fresh.getTime() - session.expiresAt.getTime() > 5 * 60_000) {
+      await repo.update({ tokenHash: session.tokenHash }, { expiresAt: fresh });
+      session.expiresAt = fresh;
+    }
+    return { staff, session };
+  }
+
+  async logout(session: StaffSession): Promise<void> {
+    await this.ds.getRepository(StaffSession).delete({ tokenHash: session.tokenHash });
+  }
+}

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { NeuralNetwork } from 'node-nlp';
+// NLP.js's neural classifier, required alone: the whole node-nlp index costs ~0.7 s of start-up.
+import { NeuralNetwork } from 'node-nlp/src/classifiers';
 import { linearFeatures, neuralFeatures, prepare } from './features';
 import { LinearModel, type LinearModelJson } from './linear';
 import { Speller, fold, tokenize } from './text';

@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: every benchmark, each figure one JSON line `{"bench", ...}`.
+ * `npm run bench -- nlu directline` runs only the named ones.
+ */
+import { runNluBench } from './nlu';
+import { runFoundationBench } from './foundation';
+import { runTelegramBench } from './telegram';
+
+const SUITES: Record<string, () => Promise<void>> = {
+  nlu: runNluBench,
+  foundation: runFoundationBench,
+  telegram: runTelegramBench,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(SUITES)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    try {
+      await run();
+    } catch (e) {
+      console.log(JSON.stringify({ bench: name, error: (e as Error).message }));
+      process.exitCode = 1;
+    }
+  }
+}
+
+void main();

@@ -4,7 +4,8 @@
  * Idempotent: importing the same file twice changes nothing.
  */
 import { z } from 'zod';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Customer, Invoice, Meter, Payment, Reading, ServicePoint } from '../../models';
 import { isValidPolishIban } from '../domain/iban';
 import { streetKey } from '../domain/streets';
@@ -85,100 +86,141 @@ export class ImportService {
   async importFile(file: ImportFile): Promise<ImportResult> {
     const result: ImportResult = { customers: 0, invoices: 0, readings: 0 };
     await this.ds.transaction(async (em) => {
-      for (const c of file.customers) {
-        const r = await this.upsertCustomer(em, c);
-        result.customers += 1;
-        result.invoices += r.invoices;
-        result.readings += r.readings;
+      for (let i = 0; i < file.customers.length; i += BATCH) {
+        const part = file.customers.slice(i, i + BATCH);
+        await this.upsertBatch(em, part);
+        for (const c of part) {
+          result.customers += 1;
+          result.invoices += c.invoices.length;
+          result.readings += c.servicePoints.reduce((a, sp) => a + sp.meters.reduce((b, m) => b + m.readings.length, 0), 0);
+        }
       }
     });
     return result;
   }
 
-  private async upsertCustomer(em: EntityManager, c: ImportCustomer): Promise<{ invoices: number; readings: number }> {
+  /** Upserts a batch of customers with a few set-based queries per table. */
+  private async upsertBatch(em: EntityManager, batch: ImportCustomer[]): Promise<void> {
+    // Customers
     const customers = em.getRepository(Customer);
-    let customer = await customers.findOne({ where: { customerNumber: c.customerNumber } });
-    const fields = {
-      customerNumber: c.customerNumber,
-      name: c.name,
-      email: c.email ?? null,
-      phone: c.phone ?? null,
-      bankAccount: c.bankAccount.replace(/\s+/g, '').toUpperCase(),
-      eInvoice: c.eInvoice,
-    };
-    if (!customer) customer = await customers.save(customers.create(fields));
-    else if (Object.entries(fields).some(([k, v]) => (customer as unknown as Record<string, unknown>)[k] !== v)) {
-      customer = await customers.save(customers.merge(customer, fields));
+    const numbers = batch.map((c) => c.customerNumber);
+    const existing = new Map((await customers.find({ where: { customerNumber: In(numbers) } })).map((c) => [c.customerNumber, c]));
+    const inserts: Partial<Customer>[] = [];
+    for (const c of batch) {
+      const fields = customerFields(c);
+      const ex = existing.get(c.customerNumber);
+      if (!ex) inserts.push(fields);
+      else if (differs(ex, fields)) await customers.update({ id: ex.id }, fields);
     }
-    const customerId = customer.id;
+    await insertChunks(em, Customer, inserts);
+    const ids = new Map((await customers.find({ where: { customerNumber: In(numbers) }, select: { id: true, customerNumber: true } })).map((c) => [c.customerNumber, c.id]));
 
-    let readingCount = 0;
-    for (const sp of c.servicePoints) {
-      const spRepo = em.getRepository(ServicePoint);
-      const spFields = {
-        id: sp.id, customerId, street: sp.address.street, streetKey: streetKey(sp.address.street), building: sp.address.building,
+    // Service points
+    const spRepo = em.getRepository(ServicePoint);
+    const spList = batch.flatMap((c) => c.servicePoints.map((sp) => ({ c, sp })));
+    const spExisting = new Map((spList.length ? await spRepo.find({ where: { id: In(spList.map((x) => x.sp.id)) } }) : []).map((sp) => [sp.id, sp]));
+    const spInserts: Partial<ServicePoint>[] = [];
+    for (const { c, sp } of spList) {
+      const f = {
+        id: sp.id, customerId: ids.get(c.customerNumber) as number, street: sp.address.street, streetKey: streetKey(sp.address.street), building: sp.address.building,
         apartment: sp.address.apartment ?? null, postalCode: sp.address.postalCode, city: sp.address.city,
       };
-      const existing = await spRepo.findOne({ where: { id: sp.id } });
-      if (!existing) await spRepo.insert(spFields);
-      else if (Object.entries(spFields).some(([k, v]) => (existing as unknown as Record<string, unknown>)[k] !== v)) await spRepo.update({ id: sp.id }, spFields);
+      const ex = spExisting.get(sp.id);
+      if (!ex) spInserts.push(f);
+      else if (differs(ex, f)) await spRepo.update({ id: sp.id }, f);
+    }
+    await insertChunks(em, ServicePoint, spInserts);
 
-      for (const m of sp.meters) {
-        const meters = em.getRepository(Meter);
-        let meter = await meters.findOne({ where: { serial: m.serial } });
-        const mFields = { serial: m.serial, kind: m.kind, legalizedUntil: m.legalizedUntil ?? null, servicePointId: sp.id };
-        if (!meter) meter = await meters.save(meters.create(mFields));
-        else if (meter.kind !== mFields.kind || meter.legalizedUntil !== mFields.legalizedUntil || meter.servicePointId !== sp.id) {
-          await meters.update({ id: meter.id }, mFields);
-        }
-        readingCount += await this.upsertReadings(em, meter.id, m.readings);
+    // Meters
+    const meterRepo = em.getRepository(Meter);
+    const meterList = spList.flatMap(({ sp }) => sp.meters.map((m) => ({ sp, m })));
+    const serials = meterList.map((x) => x.m.serial);
+    const mExisting = new Map((serials.length ? await meterRepo.find({ where: { serial: In(serials) } }) : []).map((m) => [m.serial, m]));
+    const mInserts: Partial<Meter>[] = [];
+    for (const { sp, m } of meterList) {
+      const f = { serial: m.serial, kind: m.kind, legalizedUntil: m.legalizedUntil ?? null, servicePointId: sp.id };
+      const ex = mExisting.get(m.serial);
+      if (!ex) mInserts.push(f);
+      else if (differs(ex, f)) await meterRepo.update({ id: ex.id }, f);
+    }
+    await insertChunks(em, Meter, mInserts);
+    const meterIds = new Map((serials.length ? await meterRepo.find({ where: { serial: In(serials) }, select: { id: true, serial: true } }) : []).map((m) => [m.serial, m.id]));
+
+    // Readings: one per meter and date
+    const readingRepo = em.getRepository(Reading);
+    const allMeterIds = [...meterIds.values()];
+    const rExisting = new Map<string, Reading>();
+    for (let i = 0; i < allMeterIds.length; i += 500) {
+      for (const r of await readingRepo.find({ where: { meterId: In(allMeterIds.slice(i, i + 500)) } })) rExisting.set(`${r.meterId}|${r.date}`, r);
+    }
+    const rInserts: Partial<Reading>[] = [];
+    for (const { m } of meterList) {
+      const meterId = meterIds.get(m.serial) as number;
+      for (const r of m.readings) {
+        const f = { meterId, date: r.date, valueLitres: toLitres(r.value), source: r.source };
+        const key = `${meterId}|${r.date}`;
+        const ex = rExisting.get(key);
+        if (!ex) {
+          rInserts.push(f);
+          rExisting.set(key, f as Reading);
+        } else if (ex.id && (ex.valueLitres !== f.valueLitres || ex.source !== f.source)) await readingRepo.update({ id: ex.id }, f);
       }
     }
+    await insertChunks(em, Reading, rInserts);
 
+    // Invoices and payments
+    const customerIds = [...ids.values()];
     const invRepo = em.getRepository(Invoice);
-    const existingInvoices = new Map((await invRepo.find({ where: { customerId } })).map((i) => [i.number, i]));
-    const newInvoices: Partial<Invoice>[] = [];
-    for (const inv of c.invoices) {
-      const f = {
-        number: inv.number, customerId, issueDate: inv.issueDate, dueDate: inv.dueDate, periodFrom: inv.periodFrom, periodTo: inv.periodTo,
-        grossAmountGrosze: toGrosze(inv.grossAmount), consumptionLitres: toLitres(inv.consumptionM3),
-      };
-      const ex = existingInvoices.get(inv.number);
-      if (!ex) newInvoices.push(f);
-      else if (Object.entries(f).some(([k, v]) => (ex as unknown as Record<string, unknown>)[k] !== v)) await invRepo.update({ id: ex.id }, f);
-    }
-    for (let i = 0; i < newInvoices.length; i += 200) await invRepo.insert(newInvoices.slice(i, i + 200));
-
+    const invExisting = new Map((await invRepo.find({ where: { customerId: In(customerIds) } })).map((i) => [i.number, i]));
+    const invInserts: Partial<Invoice>[] = [];
     const payRepo = em.getRepository(Payment);
-    const existingKeys = new Set((await payRepo.find({ where: { customerId }, select: { importKey: true } })).map((p) => p.importKey));
-    const seen = new Map<string, number>();
-    const newPayments: Partial<Payment>[] = [];
-    for (const p of c.payments) {
-      const base = `${p.date}|${toGrosze(p.amount)}|${p.invoiceNumber ?? ''}`;
-      const n = (seen.get(base) ?? 0) + 1;
-      seen.set(base, n);
-      const importKey = `${base}|${n}`;
-      if (!existingKeys.has(importKey)) {
-        newPayments.push({ customerId, date: p.date, amountGrosze: toGrosze(p.amount), invoiceNumber: p.invoiceNumber ?? null, importKey });
+    const payKeys = new Set((await payRepo.find({ where: { customerId: In(customerIds) }, select: { customerId: true, importKey: true } })).map((p) => `${p.customerId}|${p.importKey}`));
+    const payInserts: Partial<Payment>[] = [];
+    for (const c of batch) {
+      const customerId = ids.get(c.customerNumber) as number;
+      for (const inv of c.invoices) {
+        const f = {
+          number: inv.number, customerId, issueDate: inv.issueDate, dueDate: inv.dueDate, periodFrom: inv.periodFrom, periodTo: inv.periodTo,
+          grossAmountGrosze: toGrosze(inv.grossAmount), consumptionLitres: toLitres(inv.consumptionM3),
+        };
+        const ex = invExisting.get(inv.number);
+        if (!ex) {
+          invInserts.push(f);
+          invExisting.set(inv.number, f as Invoice);
+        } else if (ex.id && differs(ex, f)) await invRepo.update({ id: ex.id }, f);
+      }
+      const seen = new Map<string, number>();
+      for (const p of c.payments) {
+        const base = `${p.date}|${toGrosze(p.amount)}|${p.invoiceNumber ?? ''}`;
+        const n = (seen.get(base) ?? 0) + 1;
+        seen.set(base, n);
+        const importKey = `${base}|${n}`;
+        if (!payKeys.has(`${customerId}|${importKey}`)) {
+          payInserts.push({ customerId, date: p.date, amountGrosze: toGrosze(p.amount), invoiceNumber: p.invoiceNumber ?? null, importKey });
+        }
       }
     }
-    for (let i = 0; i < newPayments.length; i += 200) await payRepo.insert(newPayments.slice(i, i + 200));
-    return { invoices: c.invoices.length, readings: readingCount };
+    await insertChunks(em, Invoice, invInserts);
+    await insertChunks(em, Payment, payInserts);
   }
+}
 
-  private async upsertReadings(em: EntityManager, meterId: number, readings: ImportCustomer['servicePoints'][number]['meters'][number]['readings']): Promise<number> {
-    const repo = em.getRepository(Reading);
-    const existing = new Map((await repo.find({ where: { meterId } })).map((r) => [r.date, r]));
-    const inserts: Partial<Reading>[] = [];
-    for (const r of readings) {
-      const f = { meterId, date: r.date, valueLitres: toLitres(r.value), source: r.source };
-      const ex = existing.get(r.date);
-      if (!ex) {
-        inserts.push(f);
-        existing.set(r.date, f as Reading);
-      } else if (ex.valueLitres !== f.valueLitres || ex.source !== f.source) await repo.update({ id: ex.id }, f);
-    }
-    for (let i = 0; i < inserts.length; i += 200) await repo.insert(inserts.slice(i, i + 200));
-    return readings.length;
-  }
+/** Customers per set of queries. */
+const BATCH = 500;
+
+function customerFields(c: ImportCustomer): Partial<Customer> {
+  return {
+    customerNumber: c.customerNumber, name: c.name, email: c.email ?? null, phone: c.phone ?? null,
+    bankAccount: c.bankAccount.replace(/\s+/g, '').toUpperCase(), eInvoice: c.eInvoice,
+  };
+}
+
+/** Whether any of `fields` differs from the stored row. */
+function differs(row: object, fields: object): boolean {
+  const r = row as Record<string, unknown>;
+  return Object.entries(fields).some(([k, v]) => r[k] !== v);
+}
+
+async function insertChunks<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) await em.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 100)).updateEntity(false).execute();
 }

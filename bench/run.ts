@@ -5,11 +5,15 @@
 import { runNluBench } from './nlu';
 import { runFoundationBench } from './foundation';
 import { runTelegramBench } from './telegram';
+import { runOutagesBench } from './outages';
+import { runDocumentsBench } from './documents';
 
 const SUITES: Record<string, () => Promise<void>> = {
   nlu: runNluBench,
   foundation: runFoundationBench,
+  documents: runDocumentsBench,
   telegram: runTelegramBench,
+  outages: runOutagesBench,
 };
 
 async function main(): Promise<void> {

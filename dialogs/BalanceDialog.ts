@@ -2,7 +2,7 @@
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import { formatDate, formatMoney } from '../src/domain/format';
-import { say, tr, turnInfo } from './context';
+import { say, tr, turnInfo, withButtons as withActions } from './context';
 import { requireAccount, values } from './steps';
 
 export class BalanceDialog extends WaterfallDialog {
@@ -34,5 +34,3 @@ export class BalanceDialog extends WaterfallDialog {
     ]);
   }
 }
-
-import { withButtons as withActions } from './context';

@@ -2,12 +2,14 @@
  * `invoices.list`: the latest invoices (or of a named month, or one by number) with the
  * invoice as a PDF document. Only the customer's own invoices: another number is "not found".
  */
+import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import type { Invoice } from '../models';
 import { formatCubicMetres, formatDate, formatMoney } from '../src/domain/format';
 import { renderInvoicePdf } from '../src/documents/invoicePdf';
-import { fileActivity, say, tr, turnInfo, withButtons } from './context';
+import { companyInfo } from '../src/documents/company';
+import { fileActivity, say, tr, turnInfo } from './context';
 import { PROMPT, promptWith } from './prompts';
 import { matchChoice } from './parsing';
 import { requireAccount, values } from './steps';
@@ -66,15 +68,14 @@ export class InvoicesDialog extends WaterfallDialog {
     ]);
   }
 
-  private async sendPdf(ctx: import('botbuilder').TurnContext, customerId: number, inv: Invoice): Promise<void> {
+  private async sendPdf(ctx: TurnContext, customerId: number, inv: Invoice): Promise<void> {
     const customer = await this.app.services.customers.byId(customerId);
     if (!customer) return;
     const [sp] = await this.app.services.customers.servicePoints(customerId);
     const b = await this.app.services.billing.balance(customerId, turnInfo(ctx).today);
     const unpaid = b.unpaid.find((u) => u.invoice.number === inv.number)?.unpaidGrosze ?? 0;
-    const pdf = await renderInvoicePdf({ customer, servicePoint: sp ?? null, invoice: inv, unpaidGrosze: unpaid });
+    const pdf = await renderInvoicePdf({ customer, servicePoint: sp ?? null, invoice: inv, unpaidGrosze: unpaid, company: companyInfo(this.app.config.companyNip) });
     const text = tr(ctx, unpaid > 0 ? 'invoices.pdfUnpaid' : 'invoices.pdfPaid', { number: inv.number, amount: formatMoney(unpaid), due: formatDate(inv.dueDate) });
     await ctx.sendActivity(fileActivity(text, pdf, 'application/pdf', `${inv.number.replace(/\//g, '-')}.pdf`));
-    void withButtons;
   }
 }

@@ -3,7 +3,7 @@ import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import type { OutageNotice } from '../models';
 import { formatDateTime } from '../src/domain/format';
-import { say, tr, turnInfo } from './context';
+import { say, tr, turnInfo, withButtons } from './context';
 import { PROMPT, promptWith } from './prompts';
 import { addressFrom, type TypedAddress } from './address';
 import { values } from './steps';
@@ -48,5 +48,3 @@ export class OutageCheckDialog extends WaterfallDialog {
     ]);
   }
 }
-
-import { withButtons } from './context';

@@ -33,6 +33,7 @@ import { registerDirectLine } from './channels/directline';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram';
 import { registerStaffRoutes } from './staff';
 import { registerBotFrameworkRoute } from './channels/botframework';
+import { registerDocumentRoutes } from './documents/routes';
 import { KroplaEventBus } from './events';
 
 export interface Services {
@@ -97,6 +98,7 @@ export class App {
     this.server = createServer(log);
     registerHealthRoute(this.server, this);
     registerAdminRoutes(this.server, this);
+    registerDocumentRoutes(this.server, this);
   }
 
   /** Adds a channel's proactive sender; its outbox worker starts with the app. */

@@ -152,12 +152,13 @@ export class KroplaBot extends ActivityHandler {
         await dc.repromptDialog();
         return;
       }
-      const switchTo = this.interruptingIntent(dc, info, text);
+      const command = commandIntent(text);
+      const switchTo = command ? command.intent : this.interruptingIntent(dc, info, text);
       if (switchTo) {
         const current = dc.stack[0].id;
         await dc.cancelAllDialogs();
         if (switchTo !== 'agent.handoff' && current !== switchTo && TASK_INTENTS.includes(current)) prefs.suspended = current;
-        await routeByIntent(dc, switchTo, info);
+        await routeByIntent(dc, switchTo, info, command?.arg);
       } else {
         await dc.continueDialog();
       }

@@ -12,7 +12,7 @@ import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import QuickChart from 'quickchart-js';
 import type { ChartConfiguration, Plugin } from 'chart.js' with { 'resolution-mode': 'import' };
 import { t, type Locale } from '../i18n/i18n';
-import { formatDate } from '../domain/format';
+import { formatCubicMetres, formatDate } from '../domain/format';
 import { FONT_FAMILY, FONT_FILES } from './fonts';
 
 type ChartJsModule = typeof import('chart.js', { with: { 'resolution-mode': 'import' } });
@@ -80,7 +80,7 @@ function baseOptions(locale: Locale, title: string, xTitle: string, unit: string
     layout: { padding: 12 },
     plugins: {
       title: { display: true, text: title, color: CHART_COLOURS.text, font: { size: 18, weight: 'bold' }, padding: { bottom: 12 } },
-      legend: { display: true, position: 'bottom', labels: { color: CHART_COLOURS.text, font: { size: 13 }, usePointStyle: kind === 'line' } },
+      legend: { display: true, position: 'bottom', labels: { color: CHART_COLOURS.text, font: { size: 13 }, usePointStyle: kind === 'line', boxWidth: kind === 'line' ? 10 : 28, boxHeight: kind === 'line' ? 8 : 12, padding: 16 } },
     },
     scales: {
       // offset: the first and last labels are not cut off at the edges of a line chart.
@@ -168,6 +168,26 @@ export function readingsChartConfig(readings: { date: string; litres: number }[]
     },
     options,
   };
+}
+
+/**
+ * A text equivalent of a chart for screen readers and chat alt text (WCAG 1.1.1):
+ * `Zużycie wody w m³. Zużycie: sty 2026 8,200 m³; lut 2026 7,500 m³. Ten sam miesiąc rok wcześniej: …`
+ */
+export function chartAltText(config: KroplaChartConfig): string {
+  const labels = (config.data.labels ?? []).map(String);
+  const title = config.options?.plugins?.title?.text;
+  const parts = [typeof title === 'string' ? title : ''];
+  for (const ds of config.data.datasets) {
+    const values = labels
+      .map((label, i) => {
+        const v = ds.data[i] as number | null | undefined;
+        return typeof v === 'number' ? `${label} ${formatCubicMetres(v * 1000)}` : null;
+      })
+      .filter((x): x is string => x !== null);
+    if (values.length) parts.push(`${ds.label ?? ''}: ${values.join('; ')}`);
+  }
+  return parts.filter(Boolean).join('. ') + '.';
 }
 
 let chartjs: ChartJsModule | null = null;

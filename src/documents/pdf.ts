@@ -2,8 +2,17 @@
  * Small shared layer over pdfkit for Kropla's documents: A4, DejaVu Sans embedded (so Polish and
  * Ukrainian letters are right), metadata, the company's colours, and the buffer at the end.
  */
+import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { FONT_FILES } from './fonts';
+
+let fontBytes: { regular: Buffer; bold: Buffer } | null = null;
+
+/** The TrueType files, read once per process. */
+function fonts(): { regular: Buffer; bold: Buffer } {
+  fontBytes ??= { regular: readFileSync(FONT_FILES.regular), bold: readFileSync(FONT_FILES.bold) };
+  return fontBytes;
+}
 
 /** Font names registered in every document. */
 export const PDF_FONT = { regular: 'DejaVuSans', bold: 'DejaVuSans-Bold' } as const;
@@ -45,8 +54,8 @@ export function createPdf(meta: PdfMeta): PdfHandle {
       CreationDate: meta.createdAt ?? new Date(),
     },
   });
-  doc.registerFont(PDF_FONT.regular, FONT_FILES.regular);
-  doc.registerFont(PDF_FONT.bold, FONT_FILES.bold);
+  doc.registerFont(PDF_FONT.regular, fonts().regular);
+  doc.registerFont(PDF_FONT.bold, fonts().bold);
   doc.font(PDF_FONT.regular).fillColor(PDF_COLOURS.text);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

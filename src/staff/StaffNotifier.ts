@@ -33,7 +33,6 @@ const MAX_TEXT = 300;
 
 /** Removes control characters and cuts a text to `max` characters with an ellipsis. */
 export function plainSnippet(text: string, max = MAX_TEXT): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

@@ -14,7 +14,8 @@ export const DESK_CSP = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "connect-src 'self'",
+  // teams-js (in the Teams tab only) fetches its list of valid host domains from Microsoft's CDN.
+  "connect-src 'self' https://res.cdn.office.net",
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

@@ -70,9 +70,12 @@ export class TelegramAdapter extends BotAdapter {
   async processUpdate(update: Update, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const bot = this.opts.bot();
     const activity = toActivity(update, { serviceUrl: this.opts.apiRoot, bot, decodeCallbackData: (d) => this.codec.decode(d) });
-    const cq = update.callback_query;
-    if (cq) await this.settleCallback(update, activity === null);
-    if (!activity) return;
+    // the press is answered and its keyboard removed while the bot already works on the choice
+    const settled = update.callback_query ? this.settleCallback(update, activity === null) : Promise.resolve();
+    if (!activity) {
+      await settled;
+      return;
+    }
     const chatId = String(activity.conversation?.id);
     const log = this.opts.log.child({ conversation: chatId });
     log.debug({ updateId: update.update_id, text: activity.text }, 'telegram update');
@@ -84,6 +87,7 @@ export class TelegramAdapter extends BotAdapter {
       await this.runMiddleware(context, logic);
     } finally {
       stopTyping();
+      await settled;
     }
   }
 

@@ -1,0 +1,154 @@
+/**
+ * The web chat in a real Chromium: the demo page, the widget opened by keyboard, a message and
+ * the bot's reply, an upload, a proactive outage alert, history after a reload, WCAG 2.1 AA by
+ * axe-core with the widget open, and a 320 px wide screen. Fails (not skips) without Chromium under CI.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ChatConversation } from '../../models';
+import { directLineOf } from '../../src/channels/directline';
+import { admin, chromiumAvailable, launchChromium, openWidgetByKeyboard, sendChatMessage, startTestApp, transcriptTexts, type TestApp } from '../support/browser';
+
+jest.setTimeout(120_000);
+
+const available = chromiumAvailable();
+const describeBrowser = available ? describe : describe.skip;
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+describeBrowser('web chat in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'pl-PL' });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${t.url}/`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  const conversationId = async (): Promise<string> => {
+    const raw = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('kropla.webchat.') && !k.endsWith('.open')).map((k) => sessionStorage.getItem(k))[0]);
+    return (JSON.parse(raw ?? '{}') as { conversationId: string }).conversationId;
+  };
+
+  it('opens the widget by keyboard as a labelled dialog', async () => {
+    const button = page.locator('#kropla-chat-button');
+    await expect(button.getAttribute('aria-expanded')).resolves.toBe('false');
+    await openWidgetByKeyboard(page);
+    await expect(button.getAttribute('aria-expanded')).resolves.toBe('true');
+    const dialog = page.getByRole('dialog', { name: 'Kropla — asystent Katowickich Wodociągów' });
+    await expect(dialog.isVisible()).resolves.toBe(true);
+    await page.waitForFunction(() => document.activeElement?.classList.contains('webchat__send-box-text-box__input'));
+  });
+
+  it('sends a message and shows the bot reply', async () => {
+    await sendChatMessage(page, 'dzień dobry');
+    await page.locator('#kropla-chat-panel .webchat__bubble--from-user').filter({ hasText: 'dzień dobry' }).waitFor();
+    await page.locator('#kropla-chat-panel .webchat__bubble:not(.webchat__bubble--from-user)').first().waitFor({ timeout: 20_000 });
+    // The echo came back: Web Chat no longer shows the message as sending/failed.
+    await page.waitForFunction(() => !document.querySelector('#kropla-chat-panel .webchat__activity-status--sending, #kropla-chat-panel .webchat__activity-status__send-failed-retry'));
+    const texts = await transcriptTexts(page);
+    expect(texts.length).toBeGreaterThanOrEqual(2);
+    // A live region announces new messages to screen readers.
+    await expect(page.locator('#kropla-chat-panel [aria-live]').count()).resolves.toBeGreaterThan(0);
+  });
+
+  it('uploads a photo', async () => {
+    const file = join(t.dir, 'licznik.png');
+    writeFileSync(file, PNG);
+    const id = await conversationId();
+    await page.locator('#kropla-chat-panel input[type="file"]').setInputFiles(file);
+    await page.waitForFunction(
+      async ([base, conv]) => {
+        const s = JSON.parse(Object.keys(sessionStorage).filter((k) => k.startsWith('kropla.webchat.') && !k.endsWith('.open')).map((k) => sessionStorage.getItem(k))[0] ?? '{}') as { token: string };
+        const r = await fetch(`${base}/v3/directline/conversations/${conv}/activities`, { headers: { Authorization: `Bearer ${s.token}` } });
+        const body = (await r.json()) as { activities: Array<{ attachments?: Array<{ name?: string }> }> };
+        return body.activities.some((a) => a.attachments?.some((x) => x.name === 'licznik.png'));
+      },
+      [t.url, id] as const,
+      { timeout: 20_000, polling: 250 },
+    );
+    await page.locator('#kropla-chat-panel img[src*="/v3/directline/attachments/"], #kropla-chat-panel img[src^="blob:"], #kropla-chat-panel .webchat__bubble--from-user :text("licznik.png")').first().waitFor({ timeout: 20_000 });
+    const dl = directLineOf(t.app);
+    const stored = await dl?.store.after(id, 0, 100);
+    expect(stored?.some((s) => s.activity.attachments?.[0]?.contentType === 'image/png')).toBe(true);
+  });
+
+  it('shows a proactive outage alert for a subscribed street', async () => {
+    const id = await conversationId();
+    const chat = await t.app.ds.getRepository(ChatConversation).findOneByOrFail({ channel: 'webchat', conversationId: id });
+    await t.app.services.outages.subscribeAddress(chat.id, 'Mikołowska', '12');
+    const r = await admin(t.url, 'POST', '/api/admin/outages', {
+      kind: 'failure', title: 'Awaria magistrali', message: 'Brak wody do odwołania.', startsAt: new Date().toISOString(),
+      streets: [{ street: 'Mikołowska', city: 'Katowice', from: '2', to: '20' }],
+    });
+    expect(r.status).toBe(201);
+    await page.locator('#kropla-chat-panel .webchat__bubble').filter({ hasText: 'Awaria magistrali' }).waitFor({ timeout: 20_000 });
+  });
+
+  it('has no WCAG 2.1 A/AA violations with the widget open', async () => {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(summary).toEqual([]);
+  });
+
+  it('closes with Esc and returns focus to the button', async () => {
+    await page.focus('#kropla-chat-panel .webchat__send-box-text-box__input');
+    await page.keyboard.press('Escape');
+    await expect(page.locator('#kropla-chat-panel').isHidden()).resolves.toBe(true);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('kropla-chat-button');
+    await expect(page.locator('#kropla-chat-button').getAttribute('aria-expanded')).resolves.toBe('false');
+  });
+
+  it('shows the history after a reload', async () => {
+    await openWidgetByKeyboard(page);
+    const before = await transcriptTexts(page);
+    await page.reload();
+    await page.locator('#kropla-chat-panel .webchat__bubble').filter({ hasText: 'Awaria magistrali' }).waitFor({ timeout: 20_000 });
+    await page.locator('#kropla-chat-panel .webchat__bubble--from-user').filter({ hasText: 'dzień dobry' }).waitFor();
+    const after = await transcriptTexts(page);
+    expect(after.length).toBeGreaterThanOrEqual(before.length);
+  });
+
+  it('is usable 320 px wide: no horizontal scroll, the input visible', async () => {
+    const narrow = await context.newPage();
+    await narrow.setViewportSize({ width: 320, height: 640 });
+    await narrow.goto(`${t.url}/`);
+    await openWidgetByKeyboard(narrow);
+    const input = narrow.locator('#kropla-chat-panel .webchat__send-box-text-box__input');
+    await expect(input.isVisible()).resolves.toBe(true);
+    const box = await input.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 320 && box.y + box.height <= 640).toBe(true);
+    const widths = await narrow.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    await narrow.close();
+  });
+
+  it('ran without CSP violations or page errors', () => {
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+if (!available) {
+  it('needs Chromium (skipped locally without /usr/bin/chromium; fails under CI)', () => {
+    expect(available).toBe(false);
+  });
+}

@@ -1,0 +1,24 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium, openWidgetByKeyboard, sendChatMessage, startTestApp } from '../support/browser';
+jest.setTimeout(120_000);
+it('debug', async () => {
+  const t = await startTestApp();
+  const b = await launchChromium();
+  const page = await b.newPage();
+  page.on('request', (r) => console.log('REQ', r.method(), r.url().slice(0, 120)));
+  page.on('console', (m) => console.log('CONSOLE', m.type(), m.text().slice(0, 300)));
+  await page.goto(t.url + '/');
+  await openWidgetByKeyboard(page);
+  await sendChatMessage(page, 'hej');
+  await page.waitForTimeout(1500);
+  console.log(await page.evaluate(() => [...document.querySelectorAll('style')].map((s) => `${s.nonce ? 'N' : '-'} ${s.getAttribute('data-emotion') ?? ''} ${s.id} ${s.sheet?.cssRules.length} ${(s.textContent ?? '').length} ${s.outerHTML.slice(0, 120)}`).join('\n')));
+  const file = join(t.dir, 'licznik.png');
+  writeFileSync(file, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+  await page.locator('#kropla-chat-panel input[type="file"]').setInputFiles(file);
+  await page.waitForTimeout(6000);
+  console.log(await page.evaluate(() => document.querySelector('#kropla-chat-panel [role=list], #kropla-chat-panel .webchat__basic-transcript__transcript')?.outerHTML.slice(-4000)));
+  const { directLineOf } = await import('../../src/channels/directline');
+  void directLineOf;
+  await b.close(); await t.stop();
+});

@@ -63,6 +63,10 @@ export interface Config {
   termsUrl: string;
   /** Customer office hours, Monday–Friday, local time `HH:MM-HH:MM`. */
   officeHours: { open: string; close: string };
+  /** ISO weekdays the office works (1 = Monday … 7 = Sunday); default Monday–Friday. */
+  officeDays: number[];
+  /** Whether Polish public holidays are days off (default true). */
+  officeHolidays: boolean;
   instanceId: string;
   dataDir: string;
 }
@@ -112,6 +116,17 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** `1-5` or `1,2,3` → ISO weekdays. */
+function parseDays(raw: string): number[] {
+  const days = new Set<number>();
+  for (const part of raw.split(',')) {
+    const m = /^\s*([1-7])(?:\s*-\s*([1-7]))?\s*$/.exec(part);
+    if (!m) throw new ConfigError('OFFICE_DAYS', `expected ISO weekdays like 1-5 or 1,2,3 (1 = Monday), got "${raw}"`);
+    for (let d = Number(m[1]); d <= Number(m[2] ?? m[1]); d++) days.add(d);
+  }
+  return [...days].sort();
+}
 
 /** Reads and validates the whole configuration. */
 export function loadConfig(env: Env = process.env): Config {
@@ -184,6 +199,8 @@ export function loadConfig(env: Env = process.env): Config {
     companyNip,
     termsUrl: url(env, 'IBOK_TERMS_URL', 'https://ibok.wodociagi.katowice.pl/regulamin') as string,
     officeHours: { open: hm[1], close: hm[2] },
+    officeDays: parseDays(env.OFFICE_DAYS || '1-5'),
+    officeHolidays: (env.OFFICE_HOLIDAYS || 'pl') !== 'none',
     instanceId: env.INSTANCE_ID || `${process.pid}-${randomBytes(3).toString('hex')}`,
     dataDir,
   };

@@ -38,6 +38,26 @@ export const outageUpdateSchema = z.object({
 });
 export type OutageUpdate = z.infer<typeof outageUpdateSchema>;
 
+/** The part of an outage street that decides who is affected. */
+export type StreetRange = Pick<OutageStreet, 'streetKey' | 'fromBuilding' | 'toBuilding' | 'parity'>;
+
+/** A notice's street as the preview shows it (the key is what matching uses). */
+export interface PreviewStreet {
+  street: string;
+  streetKey: string;
+  from: string | null;
+  to: string | null;
+  parity: 'all' | 'odd' | 'even';
+}
+
+/**
+ * Whether a subscription is covered by one of the streets: same street key and the building within the
+ * range and parity; a bare-street subscription (no building) only when the whole street is affected.
+ */
+export function subscriptionMatches(sub: Pick<AlertSubscription, 'streetKey' | 'building'>, streets: readonly StreetRange[]): boolean {
+  return streets.some((s) => s.streetKey === sub.streetKey && (sub.building === '' ? !s.fromBuilding && !s.toBuilding : buildingInRange(sub.building, s.fromBuilding, s.toBuilding, s.parity)));
+}
+
 /** An affected chat and the address that made it affected. */
 export interface AffectedChat {
   chat: ChatConversation;
@@ -64,7 +84,7 @@ export class OutageService {
   /** Validates and stores a notice (nothing stored on a bad field). */
   async create(body: unknown): Promise<OutageNotice> {
     const input = parseOrThrow(outageSchema, body);
-    const known = await this.knownStreetKeys();
+    const streets = await this.previewStreets(input);
     return this.ds.transaction(async (em) => {
       const notice = await em.getRepository(OutageNotice).save(
         em.getRepository(OutageNotice).create({
@@ -73,15 +93,33 @@ export class OutageService {
         }),
       );
       notice.streets = [];
-      for (const s of input.streets) {
+      for (const [i, s] of input.streets.entries()) {
         const row = em.getRepository(OutageStreet).create({
-          noticeId: notice.id, street: s.street, streetKey: closestStreetKey(s.street, known), city: s.city,
-          fromBuilding: s.from ?? null, toBuilding: s.to ?? null, parity: s.parity,
+          noticeId: notice.id, street: s.street, streetKey: streets[i].streetKey, city: s.city,
+          fromBuilding: streets[i].from, toBuilding: streets[i].to, parity: s.parity,
         });
         notice.streets.push(await em.getRepository(OutageStreet).save(row));
       }
       return notice;
     });
+  }
+
+  /** The streets of a validated notice as `create` stores them (typos snapped to a known street). */
+  private async previewStreets(input: OutageInput): Promise<PreviewStreet[]> {
+    const known = await this.knownStreetKeys();
+    return input.streets.map((s) => ({ street: s.street, streetKey: closestStreetKey(s.street, known), from: s.from ?? null, to: s.to ?? null, parity: s.parity }));
+  }
+
+  /**
+   * Who a notice would reach, without storing anything: the streets as they would be stored and the number
+   * of chats that publishing would alert (the same matching as `affectedChats`; blocked chats are not counted,
+   * as `AlertService.queue` skips them).
+   */
+  async previewAudience(body: unknown): Promise<{ recipients: number; streets: PreviewStreet[] }> {
+    const input = parseOrThrow(outageSchema, body);
+    const streets = await this.previewStreets(input);
+    const targets = await this.chatsCoveredBy(streets.map((s) => ({ streetKey: s.streetKey, fromBuilding: s.from, toBuilding: s.to, parity: s.parity })));
+    return { recipients: targets.filter((a) => !a.chat.blockedAt).length, streets };
   }
 
   async byId(id: number): Promise<OutageNotice | null> {
@@ -126,7 +164,12 @@ export class OutageService {
 
   /** Every subscribed chat whose address the notice covers (one entry per chat). */
   async affectedChats(notice: OutageNotice): Promise<AffectedChat[]> {
-    const keys = [...new Set(notice.streets.map((s) => s.streetKey))];
+    return this.chatsCoveredBy(notice.streets);
+  }
+
+  /** Every subscribed chat covered by the streets (its first matching subscription, one entry per chat). */
+  private async chatsCoveredBy(streets: readonly StreetRange[]): Promise<AffectedChat[]> {
+    const keys = [...new Set(streets.map((s) => s.streetKey))];
     if (keys.length === 0) return [];
     const subs = await this.ds
       .getRepository(AlertSubscription)
@@ -137,8 +180,7 @@ export class OutageService {
     const byChat = new Map<number, AlertSubscription>();
     for (const sub of subs) {
       if (byChat.has(sub.chatId)) continue;
-      const hit = notice.streets.some((s) => s.streetKey === sub.streetKey && (sub.building === '' ? !s.fromBuilding && !s.toBuilding : buildingInRange(sub.building, s.fromBuilding, s.toBuilding, s.parity)));
-      if (hit) byChat.set(sub.chatId, sub);
+      if (subscriptionMatches(sub, streets)) byChat.set(sub.chatId, sub);
     }
     if (byChat.size === 0) return [];
     const chats = new Map<number, ChatConversation>();

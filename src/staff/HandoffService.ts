@@ -20,7 +20,7 @@ import type { Services } from '../app';
 /** What the handoff needs of the app (the App itself fits). */
 export interface HandoffDeps {
   ds: DataSource;
-  config: Pick<Config, 'officeHours'>;
+  config: Pick<Config, 'officeHours'> & Partial<Pick<Config, 'officeDays' | 'officeHolidays'>>;
   services: Pick<Services, 'cases' | 'chats' | 'outbox'>;
   events: KroplaEventBus;
   pokeWorkers(): void;
@@ -63,11 +63,12 @@ const warsaw = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', yea
 export class HandoffService {
   constructor(private readonly deps: HandoffDeps) {}
 
-  /** Whether the customer office works at `now`: Monday–Friday (not a public holiday), `officeHours` local time in Warsaw. */
+  /** Whether the customer office works at `now`: `officeDays` (default Monday–Friday), not a public holiday, `officeHours` local time in Warsaw. */
   isInOfficeHours(now: Date = new Date()): boolean {
     const parts = Object.fromEntries(warsaw.formatToParts(now).map((p) => [p.type, p.value]));
-    if (parts.weekday === 'Sat' || parts.weekday === 'Sun') return false;
-    if (polishHolidays(Number(parts.year)).has(`${parts.year}-${parts.month}-${parts.day}`)) return false;
+    const isoDay = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday) + 1;
+    if (!(this.deps.config.officeDays ?? [1, 2, 3, 4, 5]).includes(isoDay)) return false;
+    if ((this.deps.config.officeHolidays ?? true) && polishHolidays(Number(parts.year)).has(`${parts.year}-${parts.month}-${parts.day}`)) return false;
     const hm = `${parts.hour}:${parts.minute}`;
     const { open, close } = this.deps.config.officeHours;
     return hm >= open && hm < close;

@@ -8,6 +8,7 @@ import { registerStaffApi } from './api';
 import { registerDesk } from './desk';
 import { EventHub } from './EventHub';
 import { handoffServiceFor } from './HandoffService';
+import { registerStaffOutages } from './outages';
 import { StaffAuth } from './StaffAuth';
 import { StaffNotifier, type StaffNoticeSender } from './StaffNotifier';
 
@@ -21,6 +22,7 @@ export async function registerStaffRoutes(server: Server, app: App): Promise<voi
   const handoff = handoffServiceFor(app);
   registerDesk(server);
   registerStaffApi(server, { app, auth, handoff, hub });
+  registerStaffOutages(server, { app, auth });
 
   app.events.on('case.created', (c) => hub.publish({ type: 'case.created', caseNumber: c.caseNumber }));
   app.events.on('case.customerMessage', (c) => hub.publish({ type: 'case.customerMessage', caseNumber: c.caseNumber }));

@@ -74,21 +74,19 @@ describeBrowser('web chat in Chromium', () => {
     const file = join(t.dir, 'licznik.png');
     writeFileSync(file, PNG);
     const id = await conversationId();
-    await page.locator('#kropla-chat-panel input[type="file"]').setInputFiles(file);
-    await page.waitForFunction(
-      async ([base, conv]) => {
-        const s = JSON.parse(Object.keys(sessionStorage).filter((k) => k.startsWith('kropla.webchat.') && !k.endsWith('.open')).map((k) => sessionStorage.getItem(k))[0] ?? '{}') as { token: string };
-        const r = await fetch(`${base}/v3/directline/conversations/${conv}/activities`, { headers: { Authorization: `Bearer ${s.token}` } });
-        const body = (await r.json()) as { activities: Array<{ attachments?: Array<{ name?: string }> }> };
-        return body.activities.some((a) => a.attachments?.some((x) => x.name === 'licznik.png'));
-      },
-      [t.url, id] as const,
-      { timeout: 20_000, polling: 250 },
-    );
-    await page.locator('#kropla-chat-panel img[src*="/v3/directline/attachments/"], #kropla-chat-panel img[src^="blob:"], #kropla-chat-panel .webchat__bubble--from-user :text("licznik.png")').first().waitFor({ timeout: 20_000 });
     const dl = directLineOf(t.app);
-    const stored = await dl?.store.after(id, 0, 100);
-    expect(stored?.some((s) => s.activity.attachments?.[0]?.contentType === 'image/png')).toBe(true);
+    await page.locator('#kropla-chat-panel input[type="file"]').setInputFiles(file);
+    await sendChatMessage(page, 'zdjęcie licznika');
+    const until = Date.now() + 20_000;
+    let stored = await dl?.store.after(id, 0, 100);
+    while (!stored?.some((s) => s.activity.attachments?.some((a) => a.name === 'licznik.png' && a.contentType === 'image/png')) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      stored = await dl?.store.after(id, 0, 100);
+    }
+    expect(stored?.some((s) => s.activity.attachments?.some((a) => a.name === 'licznik.png' && a.contentType === 'image/png'))).toBe(true);
+    // The echo replaces the local preview: the image now comes from the server's file link.
+    await page.locator('#kropla-chat-panel img[src*="/v3/directline/attachments/"]').first().waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => !document.querySelector('#kropla-chat-panel .webchat__activity-status--sending, #kropla-chat-panel .webchat__activity-status__send-failed-retry'));
   });
 
   it('shows a proactive outage alert for a subscribed street', async () => {

@@ -129,7 +129,7 @@ export function multipart(parts: Array<{ name: string; fileName?: string; conten
 }
 
 export async function upload(url: string, conv: Conversation, body: Buffer, contentType: string, token = conv.token, conversationId = conv.conversationId): Promise<{ status: number; body: Record<string, unknown> }> {
-  const r = await fetch(`${url}/v3/directline/conversations/${conversationId}/upload?userId=${conv.userId}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType }, body });
+  const r = await fetch(`${url}/v3/directline/conversations/${conversationId}/upload?userId=${conv.userId}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType }, body: new Uint8Array(body) });
   const text = await r.text();
   return { status: r.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }

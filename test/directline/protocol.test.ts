@@ -28,7 +28,7 @@ async function healthy(): Promise<void> {
   expect(r.status).toBe(200);
 }
 
-const botReplies = (acts: Array<{ from?: { role?: string } }>) => acts.filter((a) => a.from?.role === 'bot');
+const botReplies = <T extends { from?: { role?: string } }>(acts: T[]): T[] => acts.filter((a) => a.from?.role === 'bot');
 
 describe('conversations and tokens', () => {
   it('issues a token that opens exactly one conversation', async () => {

@@ -79,7 +79,9 @@ export class DirectLineChannel implements OutboundSink {
     const chatId = await this.chatFor(inbound);
     for (const f of files) {
       const key = await this.store.saveFile({ chatId, fileName: f.fileName, contentType: f.contentType, data: f.data });
-      stored.push({ contentType: f.contentType, contentUrl: ATTACHMENT_PATH + key, name: f.fileName });
+      const link = ATTACHMENT_PATH + key;
+      // Web Chat shows a user's upload as an image only when it has a thumbnail.
+      stored.push({ contentType: f.contentType, contentUrl: link, name: f.fileName, ...(f.contentType.startsWith('image/') ? { thumbnailUrl: link } : {}) });
       forBot.push({ contentType: f.contentType, contentUrl: toDataUrl(f.contentType, f.data), name: f.fileName });
     }
     const saved = await this.store.append(conversationId, (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }));

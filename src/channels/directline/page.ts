@@ -26,12 +26,19 @@ function rootDir(): string {
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
+/**
+ * SHA-256 of the empty string: react-scroll-to-bottom (inside Web Chat) creates an empty `<style>`
+ * without the nonce and fills it through the CSSOM; allowing exactly an empty element lets it work
+ * without `'unsafe-inline'` (no CSS text can ride on it).
+ */
+const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
 /** The Content-Security-Policy of a page that runs Web Chat. */
 export function pageCsp(nonce: string, wsOrigin: string): string {
   return [
     "default-src 'none'",
     `script-src 'self' 'nonce-${nonce}'`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'nonce-${nonce}' ${EMPTY_STYLE_HASH}`,
     "img-src 'self' data: blob:",
     "media-src 'self' data: blob:",
     "font-src 'self' data:",

@@ -87,9 +87,13 @@
     document.title = t('desk.title');
   }
 
-  /** @param {'login-view'|'queue-view'|'case-view'} id */
+  /** @param {'login-view'|'queue-view'|'case-view'|'outages-view'} id */
   function show(id) {
-    for (const v of ['login-view', 'queue-view', 'case-view']) $(v).hidden = v !== id;
+    for (const v of ['login-view', 'queue-view', 'case-view', 'outages-view']) $(v).hidden = v !== id;
+    for (const a of document.querySelectorAll('nav.views a')) {
+      if (id === a.getAttribute('data-view') + '-view') a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
   }
 
   // --- Microsoft Teams ---------------------------------------------------------------------------------
@@ -520,6 +524,391 @@
     return sec;
   }
 
+  // --- outages (issue 8) -------------------------------------------------------------------------------
+
+  const PARITIES = ['all', 'odd', 'even'];
+  const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped'];
+  const plural = new Intl.PluralRules('pl-PL');
+  /** Labels of the form fields the API may name in a 400. */
+  const OUTAGE_FIELDS = { kind: 'desk.outages.kind', title: 'desk.outages.title', message: 'desk.outages.message', startsAt: 'desk.outages.startsAt', expectedEndAt: 'desk.outages.expectedEndAt', tankerLocation: 'desk.outages.tanker', streets: 'desk.outages.streets' };
+  let streetSeq = 0;
+
+  const canPublish = () => !!state.me && (state.me.role === 'supervisor' || state.me.role === 'admin');
+
+  /** @param {number} n */
+  const recipientsText = (n) => (n === 0 ? t('desk.outages.recipients.none') : t('desk.outages.recipients.' + plural.select(n), { n }));
+
+  /** A `datetime-local` value (the browser's time zone) as an ISO instant, or null. @param {string} v */
+  function localToIso(v) {
+    if (!v) return null;
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+
+  /** An ISO instant as a `datetime-local` value. @param {string|null} iso */
+  function isoToLocal(iso) {
+    if (!iso) return '';
+    const d = new Date(iso);
+    const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }
+
+  /** @param {string} id @param {string} labelKey @param {HTMLElement} control @param {string} [help] */
+  function field(id, labelKey, control, help) {
+    control.id = id;
+    if (help) control.setAttribute('aria-describedby', id + '-help');
+    return el('p', { class: 'field' }, el('label', { for: id, text: t(labelKey) }), control, help ? el('span', { id: id + '-help', class: 'help', text: help }) : null);
+  }
+
+  async function showOutages() {
+    const view = $('outages-view');
+    const parts = [el('h1', { id: 'outages-heading', tabindex: '-1', 'data-testid': 'outages-heading', text: t('desk.outages.heading') })];
+    if (canPublish()) parts.push(outageForm());
+    else parts.push(el('p', { class: 'help', 'data-testid': 'outages-readonly', text: t('desk.outages.readOnly') }));
+    parts.push(el('section', { 'aria-labelledby': 'h-outage-list', class: 'outage-list-section' },
+      el('h2', { id: 'h-outage-list', text: t('desk.outages.listHeading') }),
+      el('p', { class: 'help', text: t('desk.outages.listHelp') }),
+      (() => { const b = el('button', { type: 'button', 'data-testid': 'outages-refresh', text: t('desk.outages.refresh') }); b.addEventListener('click', () => { void loadOutages(); }); return b; })(),
+      el('p', { id: 'outage-list-error', class: 'error', role: 'alert', hidden: true }),
+      el('ul', { id: 'outage-list', class: 'outage-list', 'data-testid': 'outage-list' }),
+      el('p', { id: 'outage-list-empty', 'data-testid': 'outage-list-empty', hidden: true, text: t('desk.outages.listEmpty') })));
+    view.replaceChildren(...parts);
+    await loadOutages();
+  }
+
+  /** The form for a new notice: fields, streets (add/remove), preview, publish with a confirmation. */
+  function outageForm() {
+    const form = /** @type {HTMLFormElement} */ (el('form', { class: 'card outage-form', 'data-testid': 'outage-form', novalidate: true, 'aria-labelledby': 'h-outage-form' }));
+    const kind = el('select', { name: 'kind', 'data-testid': 'outage-kind' }, el('option', { value: 'failure', text: t('desk.outages.kindFailure') }), el('option', { value: 'planned', text: t('desk.outages.kindPlanned') }));
+    const title = el('input', { type: 'text', name: 'title', maxlength: '200', required: true, 'data-testid': 'outage-title' });
+    const message = el('textarea', { name: 'message', rows: '4', maxlength: '4000', required: true, 'data-testid': 'outage-message' });
+    const starts = el('input', { type: 'datetime-local', name: 'startsAt', required: true, 'data-testid': 'outage-starts' });
+    /** @type {HTMLInputElement} */ (starts).value = isoToLocal(new Date().toISOString());
+    const ends = el('input', { type: 'datetime-local', name: 'expectedEndAt', 'data-testid': 'outage-ends' });
+    const tanker = el('input', { type: 'text', name: 'tankerLocation', maxlength: '300', 'data-testid': 'outage-tanker' });
+    const rows = el('div', { class: 'street-rows', 'data-testid': 'outage-streets' });
+    const add = el('button', { type: 'button', 'data-testid': 'outage-add-street', text: t('desk.outages.addStreet') });
+    const error = el('p', { id: 'outage-form-error', class: 'error', role: 'alert', 'data-testid': 'outage-form-error', hidden: true });
+    const preview = el('p', { id: 'outage-preview', class: 'preview', role: 'status', 'data-testid': 'outage-preview' });
+    const previewBtn = el('button', { type: 'button', 'data-testid': 'outage-preview-button', text: t('desk.outages.preview') });
+    const publishBtn = el('button', { type: 'submit', class: 'primary', 'data-testid': 'outage-publish', text: t('desk.outages.publish') });
+    const confirmBox = el('div', { class: 'confirm', role: 'group', 'aria-labelledby': 'outage-confirm-text', 'data-testid': 'outage-confirm', hidden: true });
+
+    const clearPreview = () => {
+      preview.textContent = '';
+      confirmBox.hidden = true;
+    };
+
+    /** Renumbers the street rows' legends and remove buttons; the only row cannot be removed. */
+    const renumber = () => {
+      const all = [...rows.querySelectorAll('fieldset.street-row')];
+      all.forEach((fs, i) => {
+        const legend = fs.querySelector('legend');
+        if (legend) legend.textContent = t('desk.outages.streetN', { n: i + 1 });
+        const rm = /** @type {HTMLButtonElement} */ (fs.querySelector('button.remove-street'));
+        rm.textContent = t('desk.outages.removeStreet', { n: i + 1 });
+        rm.hidden = all.length === 1;
+      });
+    };
+
+    const addRow = () => {
+      const k = ++streetSeq;
+      const parity = el('select', { 'data-testid': 'street-parity' }, ...PARITIES.map((p) => el('option', { value: p, text: t('desk.outages.parity' + p[0].toUpperCase() + p.slice(1)) })));
+      const rm = el('button', { type: 'button', class: 'remove-street', 'data-testid': 'street-remove' });
+      const fs = el('fieldset', { class: 'street-row', 'data-testid': 'street-row', 'data-row': String(k) },
+        el('legend', {}),
+        field(`os-street-${k}`, 'desk.outages.street', el('input', { type: 'text', maxlength: '120', required: true, autocomplete: 'off', 'data-testid': 'street-name', 'data-field': 'street' })),
+        field(`os-from-${k}`, 'desk.outages.from', el('input', { type: 'text', inputmode: 'text', maxlength: '6', size: '6', autocomplete: 'off', 'data-testid': 'street-from', 'data-field': 'from' })),
+        field(`os-to-${k}`, 'desk.outages.to', el('input', { type: 'text', maxlength: '6', size: '6', autocomplete: 'off', 'data-testid': 'street-to', 'data-field': 'to' })),
+        field(`os-parity-${k}`, 'desk.outages.parity', parity),
+        rm);
+      parity.setAttribute('data-field', 'parity');
+      rm.addEventListener('click', () => {
+        const next = fs.nextElementSibling || fs.previousElementSibling;
+        fs.remove();
+        renumber();
+        clearPreview();
+        const focusTo = next && next.querySelector('input');
+        if (focusTo) /** @type {HTMLInputElement} */ (focusTo).focus();
+      });
+      rows.append(fs);
+      renumber();
+      return fs;
+    };
+    add.addEventListener('click', () => {
+      const fs = addRow();
+      clearPreview();
+      /** @type {HTMLInputElement} */ (fs.querySelector('input')).focus();
+    });
+    addRow();
+
+    form.addEventListener('input', () => { preview.textContent = ''; });
+
+    /** @param {HTMLElement|null} control @param {string} msg */
+    const showError = (control, msg) => {
+      error.textContent = msg;
+      error.hidden = false;
+      if (control) {
+        control.setAttribute('aria-invalid', 'true');
+        control.setAttribute('aria-errormessage', 'outage-form-error');
+        control.focus();
+      }
+    };
+    const clearErrors = () => {
+      error.hidden = true;
+      error.textContent = '';
+      for (const c of form.querySelectorAll('[aria-invalid]')) { c.removeAttribute('aria-invalid'); c.removeAttribute('aria-errormessage'); }
+    };
+    /** @param {HTMLElement} control */
+    const labelOf = (control) => {
+      const l = form.querySelector(`label[for="${control.id}"]`);
+      const fs = control.closest('fieldset.street-row');
+      const legend = fs && fs.querySelector('legend');
+      return (legend ? legend.textContent + ' — ' : '') + (l ? l.textContent : '');
+    };
+
+    /** Reads and checks the form; shows the first problem and returns null. */
+    const collect = () => {
+      clearErrors();
+      /** @type {[HTMLInputElement|HTMLTextAreaElement, string][]} */
+      const required = [[/** @type {HTMLInputElement} */ (title), 'desk.outages.title'], [/** @type {HTMLTextAreaElement} */ (message), 'desk.outages.message'], [/** @type {HTMLInputElement} */ (starts), 'desk.outages.startsAt']];
+      for (const [c, key] of required) if (!c.value.trim()) { showError(c, t('desk.outages.required', { field: t(key) })); return null; }
+      const streets = [];
+      for (const fs of rows.querySelectorAll('fieldset.street-row')) {
+        const get = (/** @type {string} */ f) => /** @type {HTMLInputElement} */ (fs.querySelector(`[data-field="${f}"]`));
+        if (!get('street').value.trim()) { showError(get('street'), t('desk.outages.required', { field: labelOf(get('street')) })); return null; }
+        /** @type {Record<string,string>} */
+        const s = { street: get('street').value.trim(), parity: get('parity').value };
+        if (get('from').value.trim()) s.from = get('from').value.trim();
+        if (get('to').value.trim()) s.to = get('to').value.trim();
+        streets.push(s);
+      }
+      return {
+        kind: /** @type {HTMLSelectElement} */ (kind).value,
+        title: /** @type {HTMLInputElement} */ (title).value.trim(),
+        message: /** @type {HTMLTextAreaElement} */ (message).value.trim(),
+        startsAt: localToIso(/** @type {HTMLInputElement} */ (starts).value),
+        expectedEndAt: localToIso(/** @type {HTMLInputElement} */ (ends).value),
+        tankerLocation: /** @type {HTMLInputElement} */ (tanker).value.trim() || null,
+        streets,
+      };
+    };
+
+    /** Maps a 400 from the API (`streets[1].from`, `title`, …) to the control and says what to fix. @param {unknown} e */
+    const apiProblem = (e) => {
+      if (!(e instanceof ApiError)) { showError(null, t('desk.outages.error')); return; }
+      if (e.status === 401) return;
+      if (e.status !== 400 || !e.field) { showError(null, t('desk.outages.error')); return; }
+      const m = /^streets\[(\d+)\]\.(\w+)$/.exec(e.field);
+      /** @type {HTMLElement|null} */
+      let control = null;
+      if (m) {
+        const fs = rows.querySelectorAll('fieldset.street-row')[Number(m[1])];
+        control = fs ? /** @type {HTMLElement|null} */ (fs.querySelector(`[data-field="${m[2]}"]`)) : null;
+      } else if (e.field === 'streets') control = /** @type {HTMLElement|null} */ (rows.querySelector('input'));
+      else control = /** @type {HTMLElement|null} */ (form.querySelector(`[name="${e.field}"]`));
+      const name = control ? labelOf(control) : t(/** @type {Record<string,string>} */ (OUTAGE_FIELDS)[e.field] || 'desk.outages.formHeading');
+      showError(control, t('desk.outages.invalid', { field: name }));
+    };
+
+    /** @returns {Promise<number|null>} */
+    const runPreview = async () => {
+      const body = collect();
+      if (!body) return null;
+      try {
+        const r = await api('POST', '/api/staff/outages/preview', body);
+        preview.textContent = recipientsText(r.recipients);
+        return r.recipients;
+      } catch (e) {
+        apiProblem(e);
+        return null;
+      }
+    };
+
+    previewBtn.addEventListener('click', () => { confirmBox.hidden = true; void runPreview(); });
+
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void (async () => {
+        const n = await runPreview();
+        if (n === null) return;
+        const yes = el('button', { type: 'button', class: 'primary', 'data-testid': 'outage-confirm-yes', text: t('desk.outages.confirmPublishYes') });
+        const no = el('button', { type: 'button', 'data-testid': 'outage-confirm-no', text: t('desk.outages.cancel') });
+        confirmBox.replaceChildren(
+          el('p', { id: 'outage-confirm-text', text: t('desk.outages.confirmPublish', { title: /** @type {HTMLInputElement} */ (title).value.trim() }) + ' ' + recipientsText(n) }),
+          yes, ' ', no);
+        confirmBox.hidden = false;
+        yes.focus();
+        no.addEventListener('click', () => { confirmBox.hidden = true; publishBtn.focus(); });
+        yes.addEventListener('click', () => {
+          const body = collect();
+          if (!body) { confirmBox.hidden = true; return; }
+          /** @type {HTMLButtonElement} */ (yes).disabled = true;
+          void (async () => {
+            try {
+              const r = await api('POST', '/api/staff/outages', body);
+              confirmBox.hidden = true;
+              form.reset();
+              /** @type {HTMLInputElement} */ (starts).value = isoToLocal(new Date().toISOString());
+              rows.replaceChildren();
+              addRow();
+              preview.textContent = '';
+              announce(t('desk.outages.published', { n: r.recipients }));
+              await loadOutages();
+              const item = document.querySelector(`[data-testid="outage-item"][data-notice-id="${r.id}"] h3`);
+              if (item) /** @type {HTMLElement} */ (item).focus();
+            } catch (e) {
+              confirmBox.hidden = true;
+              apiProblem(e);
+            }
+          })();
+        });
+      })();
+    });
+
+    form.append(
+      el('h2', { id: 'h-outage-form', text: t('desk.outages.formHeading') }),
+      el('p', { class: 'help', text: t('desk.outages.formHelp') }),
+      el('div', { class: 'grid' },
+        field('o-kind', 'desk.outages.kind', kind),
+        field('o-title', 'desk.outages.title', title),
+        field('o-starts', 'desk.outages.startsAt', starts),
+        field('o-ends', 'desk.outages.expectedEndAt', ends),
+        field('o-tanker', 'desk.outages.tanker', tanker)),
+      field('o-message', 'desk.outages.message', message),
+      el('fieldset', { class: 'streets' }, el('legend', { text: t('desk.outages.streets') }), el('p', { class: 'help', text: t('desk.outages.streetsHelp') }), rows, add),
+      error,
+      el('p', { class: 'buttons' }, previewBtn, ' ', publishBtn),
+      preview,
+      confirmBox,
+    );
+    return form;
+  }
+
+  async function loadOutages() {
+    const list = document.getElementById('outage-list');
+    if (!list) return;
+    const err = $('outage-list-error');
+    let data;
+    try {
+      data = await api('GET', '/api/staff/outages');
+      err.hidden = true;
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) { err.textContent = t('desk.outages.error'); err.hidden = false; }
+      return;
+    }
+    list.replaceChildren(...data.notices.map(outageItem));
+    $('outage-list-empty').hidden = data.notices.length > 0;
+  }
+
+  /** @param {any} s */
+  function streetText(s) {
+    const range = s.from || s.to ? `${s.from || '…'}–${s.to || '…'}` : t('desk.outages.wholeStreet');
+    return `${s.street} ${range}` + (s.parity !== 'all' ? ` (${t('desk.outages.parity' + s.parity[0].toUpperCase() + s.parity.slice(1))})` : '');
+  }
+
+  /** One notice: what, where, when, delivery counts, and (for supervisors) update / water is back. @param {any} n */
+  function outageItem(n) {
+    const hid = `outage-h-${n.id}`;
+    const details = el('dl', { class: 'details' });
+    /** @type {[string, Node|string][]} */
+    const rows = [
+      [t('desk.outages.kind'), n.kind === 'planned' ? t('desk.outages.kindPlanned') : t('desk.outages.kindFailure')],
+      [t('desk.outages.starts'), fmtDate(n.startsAt)],
+      [t('desk.outages.expectedEnd'), n.expectedEndAt ? fmtDate(n.expectedEndAt) : t('desk.outages.endUnknown')],
+      [t('desk.outages.streetsList'), n.streets.map(streetText).join('; ')],
+    ];
+    if (n.tankerLocation) rows.push([t('desk.outages.tankerAt'), n.tankerLocation]);
+    const delivery = el('ul', { class: 'delivery', 'data-testid': 'outage-delivery' }, ...DELIVERY_STATES.map((s) => el('li', { 'data-state': s, class: n.delivery[s] && s === 'failed' ? 'failed' : null, text: `${t('desk.outages.deliveryState.' + s)}: ${n.delivery[s] || 0}` })));
+    rows.push([t('desk.outages.delivery'), delivery]);
+    for (const [term, value] of rows) details.append(el('dt', { text: term }), el('dd', {}, value));
+    const status = n.endedAt ? t('desk.outages.endedAt', { date: fmtDate(n.endedAt) }) : t('desk.outages.running');
+    const item = el('li', { class: 'card outage' + (n.endedAt ? ' is-ended' : ''), 'data-testid': 'outage-item', 'data-notice-id': String(n.id) },
+      el('article', { 'aria-labelledby': hid },
+        el('h3', { id: hid, tabindex: '-1', 'data-testid': 'outage-title-text', text: n.title }),
+        el('p', { class: 'outage-status', 'data-testid': 'outage-status' }, el('span', { class: 'badge ' + (n.endedAt ? 'ended' : 'running'), text: status })),
+        el('p', { class: 'customer-text', text: n.message }),
+        details));
+    if (!n.endedAt && canPublish()) /** @type {HTMLElement} */ (item.querySelector('article')).append(outageActions(n));
+    return item;
+  }
+
+  /** @param {any} n */
+  function outageActions(n) {
+    const box = el('div', { class: 'outage-actions' });
+    const msg = el('p', { id: `ou-error-${n.id}`, class: 'error', role: 'alert', hidden: true });
+    /** @param {unknown} e */
+    const problem = (e) => {
+      if (e instanceof ApiError && e.status === 401) return;
+      msg.textContent = e instanceof ApiError && e.status === 409 ? t('desk.outages.alreadyEnded')
+        : e instanceof ApiError && e.status === 400 && e.field ? t('desk.outages.invalid', { field: e.field === 'tankerLocation' ? t('desk.outages.updateTanker') : t('desk.outages.updateEnd') })
+        : t('desk.outages.error');
+      msg.hidden = false;
+    };
+
+    // Update: new expected end and/or tanker location.
+    const form = el('form', { class: 'inline-form', 'data-testid': 'outage-update-form', 'aria-labelledby': `ou-h-${n.id}`, novalidate: true });
+    const end = /** @type {HTMLInputElement} */ (el('input', { type: 'datetime-local', 'data-testid': 'outage-update-end' }));
+    end.value = isoToLocal(n.expectedEndAt);
+    const tanker = /** @type {HTMLInputElement} */ (el('input', { type: 'text', maxlength: '300', 'data-testid': 'outage-update-tanker' }));
+    tanker.value = n.tankerLocation || '';
+    form.append(
+      el('h4', { id: `ou-h-${n.id}`, text: t('desk.outages.updateHeading') }),
+      field(`ou-end-${n.id}`, 'desk.outages.updateEnd', end),
+      field(`ou-tanker-${n.id}`, 'desk.outages.updateTanker', tanker),
+      el('button', { type: 'submit', 'data-testid': 'outage-update-send', text: t('desk.outages.sendUpdate') }));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      msg.hidden = true;
+      /** @type {Record<string, string|null>} */
+      const body = {};
+      const newEnd = localToIso(end.value);
+      if (end.value !== isoToLocal(n.expectedEndAt)) body.expectedEndAt = newEnd;
+      if (tanker.value.trim() !== (n.tankerLocation || '')) body.tankerLocation = tanker.value.trim() || null;
+      if (!Object.keys(body).length) { msg.textContent = t('desk.outages.nothingChanged'); msg.hidden = false; end.focus(); return; }
+      void (async () => {
+        try {
+          const r = await api('PATCH', `/api/staff/outages/${n.id}`, body);
+          announce(t('desk.outages.updated', { n: r.recipients }));
+          await loadOutages();
+          focusNotice(n.id);
+        } catch (e) { problem(e); }
+      })();
+    });
+
+    // Water is back, after a confirmation.
+    const endBtn = el('button', { type: 'button', class: 'primary', 'data-testid': 'outage-end', text: t('desk.outages.end') });
+    const confirm = el('div', { class: 'confirm', role: 'group', 'aria-labelledby': `oe-text-${n.id}`, 'data-testid': 'outage-end-confirm', hidden: true });
+    const yes = el('button', { type: 'button', class: 'primary', 'data-testid': 'outage-end-yes', text: t('desk.outages.confirmEndYes') });
+    const no = el('button', { type: 'button', 'data-testid': 'outage-end-no', text: t('desk.outages.cancel') });
+    confirm.append(el('p', { id: `oe-text-${n.id}`, text: t('desk.outages.confirmEnd', { title: n.title }) }), yes, ' ', no);
+    endBtn.addEventListener('click', () => { confirm.hidden = false; yes.focus(); });
+    no.addEventListener('click', () => { confirm.hidden = true; endBtn.focus(); });
+    yes.addEventListener('click', () => {
+      /** @type {HTMLButtonElement} */ (yes).disabled = true;
+      void (async () => {
+        try {
+          const r = await api('PATCH', `/api/staff/outages/${n.id}`, { ended: true });
+          announce(t('desk.outages.ended', { n: r.recipients }));
+          await loadOutages();
+          focusNotice(n.id);
+        } catch (e) {
+          /** @type {HTMLButtonElement} */ (yes).disabled = false;
+          problem(e);
+        }
+      })();
+    });
+
+    box.append(msg, form, el('p', { class: 'buttons' }, endBtn), confirm);
+    return box;
+  }
+
+  /** @param {number} id */
+  function focusNotice(id) {
+    const h = document.getElementById(`outage-h-${id}`);
+    if (h) h.focus();
+  }
+
   // --- routing -----------------------------------------------------------------------------------------
 
   async function route() {
@@ -532,6 +921,11 @@
       await refreshCase(caseNumber);
       const h = document.getElementById('case-heading');
       if (h) h.focus();
+    } else if (location.hash === '#outages') {
+      state.caseNumber = null;
+      show('outages-view');
+      await showOutages();
+      $('outages-heading').focus();
     } else {
       state.caseNumber = null;
       show('queue-view');

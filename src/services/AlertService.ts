@@ -3,6 +3,7 @@
  * with an idempotency key per notice, revision and chat — so re-publishing or a restart never
  * sends anything twice. Planned outages get a reminder before they start.
  */
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { OutageNotice } from '../../models';
 import { formatDateTime } from '../domain/format';
@@ -10,7 +11,7 @@ import { t, toLocale } from '../i18n/i18n';
 import type { AffectedChat, OutageService } from './OutageService';
 import type { OutboxService } from './OutboxService';
 
-export type AlertRevision = 'published' | 'reminder' | `update-${number}` | 'ended';
+export type AlertRevision = 'published' | 'reminder' | `update-${string}` | 'ended';
 
 export class AlertService {
   /** Called after messages were queued (wakes the delivery workers). */
@@ -85,7 +86,8 @@ export class AlertService {
   async update(id: number, body: unknown): Promise<{ notice: OutageNotice; recipients: number } | null> {
     const notice = await this.outages.update(id, body);
     if (!notice) return null;
-    const revision: AlertRevision = notice.endedAt ? 'ended' : `update-${notice.updatedAt.getTime()}`;
+    // Each update is its own revision (a fresh key), so two updates in the same second both reach everyone.
+    const revision: AlertRevision = notice.endedAt ? 'ended' : `update-${Date.now()}-${randomBytes(4).toString('hex')}`;
     return { notice, recipients: await this.queue(notice, revision) };
   }
 

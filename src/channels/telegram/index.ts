@@ -87,7 +87,8 @@ class GrammyTelegramChannel implements TelegramChannel {
     this.log = app.log.child({ channel: 'telegram' });
     this.webhookSecret = cfg.webhookUrl ? (cfg.webhookSecret ?? randomBytes(24).toString('base64url')) : null;
     this.bot = new Bot(token, { client: { apiRoot: cfg.apiRoot } });
-    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+    // Interactive replies wait out 429 and 5xx a few times; a dropped connection fails at once (no retries left running at shutdown).
+    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
     this.adapter = new TelegramAdapter({
       api: this.bot.api,
       token,
@@ -236,7 +237,7 @@ class GrammyTelegramChannel implements TelegramChannel {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const runner = this.runner;
     this.runner = null;
-    if (runner?.isRunning()) await runner.stop();
+    if (runner) await runner.stop().catch(() => undefined);
     await Promise.all([...this.inFlight]);
   }
 

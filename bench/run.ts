@@ -7,11 +7,13 @@ import { runFoundationBench } from './foundation';
 import { runTelegramBench } from './telegram';
 import { runOutagesBench } from './outages';
 import { runDocumentsBench } from './documents';
+import { runDirectLineBench } from './directline';
 
 const SUITES: Record<string, () => Promise<void>> = {
   nlu: runNluBench,
   foundation: runFoundationBench,
   documents: runDocumentsBench,
+  directline: runDirectLineBench,
   telegram: runTelegramBench,
   outages: runOutagesBench,
 };

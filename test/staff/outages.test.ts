@@ -178,7 +178,7 @@ describe('update and end', () => {
     expect(ended.map((m) => m.chatId).sort()).toEqual([a.id, b.id].sort());
     expect(JSON.parse(ended[0].activity).text).toContain('Woda wróciła');
     expect(new Set(rows.map((m) => m.idempotencyKey)).size).toBe(6);
-    for (const chat of [a, b]) expect(rows.filter((m) => m.chatId === chat.id).map(revisionOf)).toEqual(['published', expect.stringMatching(/^update-\d+$/), 'ended']);
+    for (const chat of [a, b]) expect(rows.filter((m) => m.chatId === chat.id).map(revisionOf)).toEqual(['published', expect.stringMatching(/^update-\d+-[0-9a-f]+$/), 'ended']);
 
     // Ended is final: no second "water is back", no further updates.
     const again = await supervisor.call('PATCH', `/api/staff/outages/${id}`, { ended: true });

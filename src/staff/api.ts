@@ -17,7 +17,8 @@ import { ValidationError, parseOrThrow } from '../services/validation';
 import type { EventHub } from './EventHub';
 import { HandoffStateError, type HandoffService } from './HandoffService';
 import { MIN_PASSWORD_LENGTH } from './passwords';
-import { STAFF_ROLES, sameToken, type StaffAuth } from './StaffAuth';
+import { STAFF_ROLES, type StaffAuth } from './StaffAuth';
+import { COOKIE, COOKIE_SECURE, HttpError, failWith, staffRoute, type GuardDeps } from './guard';
 
 export interface StaffApiDeps {
   app: App;
@@ -31,30 +32,8 @@ interface Ctx {
   session: StaffSession;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
 const CLOSED: readonly CaseStatus[] = ['resolved', 'rejected'];
 const CASE_NUMBER = /^KW-\d{4}-\d{6}$/;
-const COOKIE = 'kropla_staff';
-const COOKIE_SECURE = '__Host-kropla_staff';
-
-function cookies(req: Request): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (req.header('cookie') ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
-  }
-  return out;
-}
 
 const isSupervisor = (s: StaffUser) => s.role === 'supervisor' || s.role === 'admin';
 
@@ -106,34 +85,22 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
 
   type Handler = (req: Request, res: Response, ctx: Ctx) => Promise<void>;
 
-  /** Session (401), CSRF on changes (403), role (403), errors → JSON. */
+  const guard: GuardDeps = {
+    auth, log, cookieName,
+    mapError: (res, e) => {
+      if (!(e instanceof HandoffStateError)) return false;
+      sendError(res, 409, e.code, e.message);
+      return true;
+    },
+  };
+
+  /** Session (401), CSRF on changes (403), role (403), errors → JSON (see guard.ts). */
   function route(opts: { write?: boolean; roles?: StaffRole[] }, handler: Handler) {
-    return async (req: Request, res: Response): Promise<void> => {
-      res.header('Cache-Control', 'no-store');
-      try {
-        const info = await auth.session(cookies(req).get(cookieName));
-        if (!info) throw new HttpError(401, 'unauthorized', 'please sign in');
-        if (opts.write) {
-          const given = req.header('x-csrf-token') ?? '';
-          if (!given || !sameToken(given, info.session.csrfToken)) throw new HttpError(403, 'csrf', 'missing or wrong X-CSRF-Token');
-        }
-        if (opts.roles && !opts.roles.includes(info.staff.role)) throw new HttpError(403, 'forbidden', 'your role may not do this');
-        await handler(req, res, info);
-      } catch (e) {
-        fail(req, res, e);
-      }
-    };
+    return staffRoute(guard, opts, handler);
   }
 
   function fail(req: Request, res: Response, e: unknown): void {
-    if (res.headersSent) return;
-    if (e instanceof ValidationError) sendError(res, 400, 'invalid', e.detail, e.field);
-    else if (e instanceof HttpError) sendError(res, e.status, e.code, e.message, e.field);
-    else if (e instanceof HandoffStateError) sendError(res, 409, e.code, e.message);
-    else {
-      log.error({ err: e, route: req.getRoute()?.path }, 'staff call failed');
-      sendError(res, 500, 'internal', 'internal error');
-    }
+    failWith(guard, req, res, e);
   }
 
   async function findCase(req: Request): Promise<CaseRecord> {

@@ -8,10 +8,11 @@ import { IsNull, MoreThanOrEqual } from 'typeorm';
 import { OutageNotice } from '../../models';
 import type { StaffRole } from '../../models/StaffUser';
 import type { App } from '../app';
-import { jsonBody, sendError } from '../http/server';
+import { jsonBody } from '../http/server';
 import { outageUpdateSchema } from '../services/OutageService';
 import { ValidationError, parseOrThrow } from '../services/validation';
-import { sameToken, type SessionInfo, type StaffAuth } from './StaffAuth';
+import type { SessionInfo, StaffAuth } from './StaffAuth';
+import { HttpError, sessionCookieName, staffRoute } from './guard';
 
 export interface StaffOutagesDeps {
   app: App;
@@ -23,25 +24,6 @@ export const RECENT_ENDED_MS = 7 * 86_400_000;
 const PUBLISHERS: StaffRole[] = ['supervisor', 'admin'];
 const LIST_LIMIT = 200;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
-function sessionToken(req: Request, name: string): string | undefined {
-  for (const part of (req.header('cookie') ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return undefined;
-}
-
 function noticeId(req: Request): number {
   const id = Number(req.params.id);
   if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, 'not_found', 'no such outage notice', 'id');
@@ -51,35 +33,15 @@ function noticeId(req: Request): number {
 export function registerStaffOutages(server: Server, deps: StaffOutagesDeps): void {
   const { app, auth } = deps;
   // The same cookie the Staff API sets at sign-in (see api.ts).
-  const cookieName = app.config.publicUrl.startsWith('https:') ? '__Host-kropla_staff' : 'kropla_staff';
+  const cookieName = sessionCookieName(app.config.publicUrl);
   const log = app.log.child({ area: 'staff-outages' });
   const small = jsonBody(64 * 1024);
 
   type Handler = (req: Request, res: Response, ctx: SessionInfo) => Promise<void>;
 
-  /** Session (401), CSRF on changes (403), role (403), errors → JSON. */
+  /** Session (401), CSRF on changes (403), role (403), errors → JSON (see guard.ts). */
   function route(opts: { write?: boolean; roles?: StaffRole[] }, handler: Handler) {
-    return async (req: Request, res: Response): Promise<void> => {
-      res.header('Cache-Control', 'no-store');
-      try {
-        const info = await auth.session(sessionToken(req, cookieName));
-        if (!info) throw new HttpError(401, 'unauthorized', 'please sign in');
-        if (opts.write) {
-          const given = req.header('x-csrf-token') ?? '';
-          if (!given || !sameToken(given, info.session.csrfToken)) throw new HttpError(403, 'csrf', 'missing or wrong X-CSRF-Token');
-        }
-        if (opts.roles && !opts.roles.includes(info.staff.role)) throw new HttpError(403, 'forbidden', 'your role may not do this');
-        await handler(req, res, info);
-      } catch (e) {
-        if (res.headersSent) return;
-        if (e instanceof ValidationError) sendError(res, 400, 'invalid', e.detail, e.field);
-        else if (e instanceof HttpError) sendError(res, e.status, e.code, e.message, e.field);
-        else {
-          log.error({ err: e, route: req.getRoute()?.path }, 'staff outage call failed');
-          sendError(res, 500, 'internal', 'internal error');
-        }
-      }
-    };
+    return staffRoute({ auth, log, cookieName }, opts, handler);
   }
 
   async function view(n: OutageNotice) {

@@ -14,7 +14,10 @@ export function parseYesNo(text: string): boolean | null {
   if (!n) return null;
   if (YES.includes(n)) return true;
   if (NO.includes(n)) return false;
-  const first = n.split(' ')[0];
+  const words = n.split(' ');
+  // "tak, poproszę" is yes; "nie mam wody na Mikołowskiej" is not an answer at all.
+  if (words.length > 3) return null;
+  const first = words[0];
   if (['tak', 'jasne', 'yes', 'так', 'ok', 'pewnie', 'oczywiscie', 'dobrze'].includes(first)) return true;
   if (['nie', 'no', 'ні', 'не'].includes(first)) return false;
   return null;

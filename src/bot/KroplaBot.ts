@@ -32,7 +32,7 @@ export interface ConversationPrefs {
 }
 
 /** Intents that may interrupt a structured prompt when said with confidence. */
-const INTERRUPT_SCORE = 0.75;
+const INTERRUPT_SCORE = 0.6;
 const CANCEL = /^(anuluj|anulowac|anuluje|stop|koniec|przerwij|rezygnuje|wyjdz|cancel|quit|exit|скасувати|скасуй|відміна|стоп)( to| wszystko| prosze)?$/;
 const HELP = /^(pomoc|pomocy|help|допомога|\/pomoc|\/help|co umiesz|jak to dziala)\??$/;
 
@@ -153,6 +153,13 @@ export class KroplaBot extends ActivityHandler {
         return;
       }
       const command = commandIntent(text);
+      if (!command && dc.stack[0].id === DIALOG.resume && parseYesNo(text) === null) {
+        // "Shall we go back?" answered with something else: drop the offer and take the message as it is.
+        await dc.cancelAllDialogs();
+        await this.routeRecognized(dc, info, prefs);
+        await this.prefs.set(ctx, prefs);
+        return;
+      }
       const switchTo = command ? command.intent : this.interruptingIntent(dc, info, text);
       if (switchTo) {
         const current = dc.stack[0].id;

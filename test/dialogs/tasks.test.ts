@@ -239,6 +239,21 @@ describe('other tasks', () => {
     expect((await app.services.customers.byNumber('100008'))?.eInvoice).toBe(true);
   });
 
+  test('a sentence that starts with "nie" is not taken for "no": it interrupts the yes/no question', async () => {
+    const c = await linked('100009');
+    expect(await c.text('chcę e-fakturę')).toMatch(/Czy to aktualny adres/);
+    const reply = await c.text('nie mam wody na Mikołowskiej 12, czy jest jakaś awaria?');
+    expect(reply).toMatch(/Mikołowska 12/);
+    expect(reply).not.toMatch(/Proszę podać adres e-mail/);
+  });
+
+  test('the offer to go back, answered with something else, is dropped and the message answered', async () => {
+    const c = await linked();
+    await c.say('podaj odczyt');
+    expect(await c.text('jakie mam saldo?')).toMatch(/Czy wrócić do poprzedniej sprawy/);
+    expect(await c.text('dziękuję')).toMatch(/Nie ma za co/);
+  });
+
   test('contact gives the office and 994', async () => {
     expect(await chat(app).text('jaki jest numer telefonu do biura')).toMatch(/32 78 82 400[\s\S]*994/);
   });

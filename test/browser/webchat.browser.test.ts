@@ -76,6 +76,8 @@ describeBrowser('web chat in Chromium', () => {
     const id = await conversationId();
     const dl = directLineOf(t.app);
     await page.locator('#kropla-chat-panel input[type="file"]').setInputFiles(file);
+    // Web Chat stages the file in the send box (the attachment icon gets a check mark); it goes with the next message.
+    await page.locator('#kropla-chat-panel .webchat__attachment-icon--checked').waitFor();
     await sendChatMessage(page, 'zdjęcie licznika');
     const until = Date.now() + 20_000;
     let stored = await dl?.store.after(id, 0, 100);

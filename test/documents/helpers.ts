@@ -51,27 +51,37 @@ export async function qrPngEncodes(png: Buffer, payload: string, margin = 2): Pr
   return true;
 }
 
+/** Runs a poppler tool, saying what to install when it is missing. */
+function poppler(tool: string, args: string[]): string {
+  try {
+    return execFileSync(tool, args, { encoding: 'utf8' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${tool} not found: poppler-utils is missing (apt-get install -y poppler-utils)`);
+    throw e;
+  }
+}
+
 /** Text of a PDF via poppler's pdftotext, in reading order, every run of white space made one space. */
 export function pdfText(pdf: Buffer): string {
-  return withTempFile(pdf, (file) => execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })).replace(/\s+/g, ' ');
+  return withTempFile(pdf, (file) => poppler('pdftotext', ['-enc', 'UTF-8', file, '-'])).replace(/\s+/g, ' ');
 }
 
 /** `pdfinfo` fields (Title, Author, Pages, …). */
 export function pdfInfo(pdf: Buffer): Record<string, string> {
-  const out = withTempFile(pdf, (file) => execFileSync('pdfinfo', ['-enc', 'UTF-8', file], { encoding: 'utf8' }));
+  const out = withTempFile(pdf, (file) => poppler('pdfinfo', ['-enc', 'UTF-8', file]));
   return Object.fromEntries(out.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
 }
 
 /** Fonts listed by `pdffonts` (name, type, embedded). */
 export function pdfFonts(pdf: Buffer): string {
-  return withTempFile(pdf, (file) => execFileSync('pdffonts', [file], { encoding: 'utf8' }));
+  return withTempFile(pdf, (file) => poppler('pdffonts', [file]));
 }
 
 /** The images of a PDF as PNGs (`pdfimages -png`), without their soft masks (alpha channels). */
 export function pdfImages(pdf: Buffer): Buffer[] {
   return withTempFile(pdf, (file, dir) => {
     // `-list` rows: page num type width height …; keep the numbers of type "image".
-    const list = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').slice(2).map((l) => l.trim().split(/\s+/)).filter((c) => c.length > 3);
+    const list = poppler('pdfimages', ['-list', file]).split('\n').slice(2).map((l) => l.trim().split(/\s+/)).filter((c) => c.length > 3);
     const wanted = new Set(list.map((c, i) => (c[2] === 'image' ? i : -1)).filter((i) => i >= 0));
     execFileSync('pdfimages', ['-png', file, join(dir, 'img')]);
     return readdirSync(dir).filter((f) => f.startsWith('img')).sort().filter((_, i) => wanted.has(i)).map((f) => readFileSync(join(dir, f)));

@@ -4,7 +4,7 @@
  * live handoffs and answers to open cases, and runs the dialogs with interruptions.
  */
 import { ActivityHandler, ActivityTypes, ConversationState, type StatePropertyAccessor, type TurnContext, TurnContext as TC } from 'botbuilder';
-import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
@@ -13,7 +13,7 @@ import { toLocale, type Locale } from '../i18n/i18n';
 import type { NluResult } from '../nlu';
 import { setTurnInfo, say, type TurnInfo } from '../../dialogs/context';
 import { registerDialogs, DIALOG, TASK_INTENTS } from '../../dialogs';
-import { routeByIntent, intentForButton, commandIntent } from '../../dialogs/router';
+import { routeByIntent, intentForButton, commandIntent, taskLabel } from '../../dialogs/router';
 import { FREE_TEXT_PROMPTS, PROMPT, type ChoiceValidation } from '../../dialogs/prompts';
 import { matchChoice, parseYesNo } from '../../dialogs/parsing';
 import { parseMeterValue } from '../services/ReadingService';
@@ -221,7 +221,7 @@ export class KroplaBot extends ActivityHandler {
   }
 
   private label(ctx: TurnContext, intent: string): string {
-    return this.app ? labelOf(ctx, intent) : intent;
+    return taskLabel(ctx, intent);
   }
 
   /**
@@ -265,7 +265,3 @@ export class KroplaBot extends ActivityHandler {
     return true;
   }
 }
-
-/** The button label of a task in the chat's language (also what routes back to it). */
-import { taskLabel as labelOf } from '../../dialogs/router';
-export type { DialogTurnStatus };

@@ -106,6 +106,7 @@ export function buildDemoFile(opts: DemoOptions = {}): ImportFile {
       const gross = round2(consumption * TARIFF.waterGrossPerM3 + standing);
       const issueDate = addDays(date, 5);
       const dueDate = addDays(issueDate, 14);
+      if (issueDate > today) return; // not invoiced yet
       const number = `FV/${date.slice(0, 4)}/${date.slice(5, 7)}/${String(i + 1).padStart(6, '0')}`;
       invoices.push({ number, issueDate, dueDate, periodFrom: readings[k - 1].date, periodTo: date, grossAmount: gross, consumptionM3: consumption });
       const isLast = k >= dates.length - 2;

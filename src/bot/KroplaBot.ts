@@ -31,6 +31,18 @@ export interface ConversationPrefs {
   greeted?: boolean;
 }
 
+/**
+ * Whether a message says enough to switch the conversation's language: Cyrillic, or two real words
+ * besides commands, codes and numbers ("/start K7PM4QX9" or "1234,5 m3" say nothing about it).
+ */
+function languageEvidence(nlu: NluResult): boolean {
+  if (/[\u0400-\u04ff]/.test(nlu.text)) return true;
+  let rest = nlu.text.replace(/^\/\w+(@\w+)?/, ' ');
+  for (const e of nlu.entities) rest = rest.replace(e.text, ' ');
+  const words = rest.split(/[^\p{L}]+/u).filter((w) => w.length >= 3);
+  return words.length >= 2;
+}
+
 /** Intents that may interrupt a structured prompt when said with confidence. */
 const INTERRUPT_SCORE = 0.6;
 const CANCEL = /^(anuluj|anulowac|anuluje|stop|koniec|przerwij|rezygnuje|wyjdz|cancel|quit|exit|скасувати|скасуй|відміна|стоп)( to| wszystko| prosze)?$/;
@@ -89,8 +101,7 @@ export class KroplaBot extends ActivityHandler {
     const now = new Date();
     if (text) {
       nlu = this.app.recognizer.recognize(text, { language: locale, today: now });
-      const words = text.split(/\s+/).length;
-      if (nlu.language !== locale && (words >= 2 || /[\u0400-\u04ff]/.test(text))) {
+      if (nlu.language !== locale && languageEvidence(nlu)) {
         locale = nlu.language;
         await this.app.services.chats.setLocale(chat.id, locale);
       }

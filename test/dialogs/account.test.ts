@@ -52,6 +52,14 @@ describe('account linking', () => {
     expect(await c.text(code)).toMatch(/zbyt wiele/i);
   });
 
+  test('a deep link (/start CODE) links in one message and never switches the language, whatever the code', async () => {
+    const customer = await app.services.customers.byNumber('100234');
+    for (let i = 0; i < 25; i++) {
+      const { code } = await app.services.links.issueCode(customer!.id, 'ibok');
+      expect(await chat(app, { channel: 'telegram' }).text(`/start ${code.replace('-', '')}`)).toMatch(/czat jest połączony z kontem klienta nr 100234/);
+    }
+  });
+
   test('a used code cannot link a second chat', async () => {
     const customer = await app.services.customers.byNumber('100234');
     const { code } = await app.services.links.issueCode(customer!.id, 'ibok');

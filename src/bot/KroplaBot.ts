@@ -94,6 +94,7 @@ export class KroplaBot extends ActivityHandler {
       userId: a.from?.id ?? a.conversation.id,
       reference: TC.getConversationReference(a),
       locale: prefs.locale,
+      initialLocale: toLocale(a.locale),
     });
     let locale: Locale = prefs.locale ?? toLocale(a.locale ?? chat.locale);
     const text = (a.text ?? '').trim();

@@ -73,11 +73,7 @@ export function registerBotFrameworkRoute(server: Server, app: App): void {
   };
   server.post('/api/messages', jsonBody(1024 * 1024), async (req: Request, res: Response) => {
     await adapter.process(req, res, async (context: TurnContext) => {
-      const a = context.activity;
-      if (a.type === 'message' && a.conversation?.id && a.from?.id) {
-        const reference = { ...TurnContext.getConversationReference(a), activityId: undefined };
-        await app.services.chats.touch({ channel: a.channelId, conversationId: a.conversation.id, userId: a.from.id, reference, locale: toLocale(a.locale) });
-      }
+      // The bot records the chat (reference for proactive messages, language) on every message.
       await app.bot.run(context);
     });
   });

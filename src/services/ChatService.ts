@@ -8,7 +8,10 @@ export interface ChatRef {
   userId: string;
   /** botbuilder ConversationReference (serialisable). */
   reference: object;
+  /** The conversation's language: set on a new chat and changed on an existing one. */
   locale?: string;
+  /** The channel's language hint: used only when the chat is new (a later detected language wins). */
+  initialLocale?: string;
 }
 
 export class ChatService {
@@ -32,7 +35,7 @@ export class ChatService {
       return existing;
     }
     try {
-      return await repo.save(repo.create({ channel: ref.channel, conversationId: ref.conversationId, userId: ref.userId, reference, locale: ref.locale ?? 'pl' }));
+      return await repo.save(repo.create({ channel: ref.channel, conversationId: ref.conversationId, userId: ref.userId, reference, locale: ref.locale ?? ref.initialLocale ?? 'pl' }));
     } catch (e) {
       const again = await repo.findOne({ where: { channel: ref.channel, conversationId: ref.conversationId } });
       if (again) return again;

@@ -119,9 +119,8 @@ class GrammyTelegramChannel implements TelegramChannel {
   private async recordChat(context: TurnContext): Promise<void> {
     const a = context.activity;
     const conversationId = String(a.conversation?.id);
-    const existing = await this.app.ds.getRepository(ChatConversation).findOne({ where: { channel: 'telegram', conversationId } });
     const reference = TurnContext.getConversationReference(a);
-    const chat = await this.app.services.chats.touch({ channel: 'telegram', conversationId, userId: String(a.from?.id), reference, ...(existing ? {} : { locale: a.locale }) });
+    const chat = await this.app.services.chats.touch({ channel: 'telegram', conversationId, userId: String(a.from?.id), reference, initialLocale: a.locale });
     context.turnState.set('kropla.chatId', chat.id);
   }
 

@@ -4,17 +4,15 @@
  * follows the delivery state, sends an update and ends it ("Woda wróciła") with the keyboard.
  * WCAG 2.1 AA by axe-core on the view. Fails (not skips) without Chromium under CI.
  */
-import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from '../support/browser';
 import { OutageNotice, OutboxMessage } from '../../models';
 import { addStaff, PASSWORD, startApp, type TestEnv } from '../staff/helpers';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+const available = chromiumAvailable();
 const describeBrowser = available ? describe : describe.skip;
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -46,7 +44,7 @@ describeBrowser('outages in the staff desk (Chromium)', () => {
     chatIds.push(await subscribe('Mikołowska', '3'), await subscribe('Mikołowska', '15'), await subscribe('Dworcowa', '12'));
     await subscribe('Mikołowska', '4'); // even side: not covered
     await subscribe('Stawowa', '1'); // the street row that gets removed
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     const context = await browser.newContext({ locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

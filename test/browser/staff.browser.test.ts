@@ -3,18 +3,16 @@
  * (customer text shown as text), a reply that reaches the outbox, a status change, a new case arriving without
  * a reload (SSE), and WCAG 2.1 AA by axe-core on the login page and the desk. Fails (not skips) without Chromium under CI.
  */
-import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from '../support/browser';
 import { OutboxMessage } from '../../models';
 import { handoffServiceFor } from '../../src/staff';
 import { addStaff, chatAndCase, PASSWORD, startApp, type TestEnv } from '../staff/helpers';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+const available = chromiumAvailable();
 const describeBrowser = available ? describe : describe.skip;
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -36,7 +34,7 @@ describeBrowser('staff desk in Chromium', () => {
     env = await startApp();
     await addStaff(env.app, 'anna@kw.test', 'agent', 'Anna Nowak');
     first = await chatAndCase(env.app, { channel: 'telegram', text: 'Licznik <img src=x onerror="window.__xss=1"> pokazuje za dużo & proszę o sprawdzenie.' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     const context = await browser.newContext({ locale: 'pl-PL' });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

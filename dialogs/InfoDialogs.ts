@@ -1,7 +1,8 @@
 /** Single-answer dialogs: contact, help, greeting, goodbye, thanks — and the offer to resume an interrupted task. */
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
-import { say, tr, withButtons } from './context';
+import type { Params } from '../src/i18n/i18n';
+import { say, tr } from './context';
 import { PROMPT, promptWith } from './prompts';
 import { parseYesNo } from './parsing';
 import { taskLabel } from './router';
@@ -11,59 +12,28 @@ export const RESUME = 'resume';
 /** The main tasks shown as buttons on greeting and help. */
 const MENU = ['balance.check', 'reading.submit', 'invoices.list', 'outage.check', 'complaint.file', 'agent.handoff'];
 
-export class ContactDialog extends WaterfallDialog {
-  constructor(app: App) {
-    super('contact.info', [
+/** A dialog that answers with one text, with the main tasks as buttons when `menu` is set. */
+export class AnswerDialog extends WaterfallDialog {
+  constructor(id: string, key: string, opts: { menu?: boolean; params?: Params } = {}) {
+    super(id, [
       async (step) => {
-        await say(step.context, 'contact.text', { open: app.config.officeHours.open, close: app.config.officeHours.close });
+        const actions = opts.menu ? MENU.map((i) => taskLabel(step.context, i)) : [];
+        await say(step.context, key, opts.params ?? {}, actions);
         return step.endDialog();
       },
     ]);
   }
 }
 
-export class HelpDialog extends WaterfallDialog {
-  constructor() {
-    super('help', [
-      async (step) => {
-        await step.context.sendActivity(withButtons(tr(step.context, 'help.text'), MENU.map((i) => taskLabel(step.context, i))));
-        return step.endDialog();
-      },
-    ]);
-  }
-}
-
-export class GreetingDialog extends WaterfallDialog {
-  constructor() {
-    super('greeting', [
-      async (step) => {
-        await step.context.sendActivity(withButtons(tr(step.context, 'greeting.text'), MENU.map((i) => taskLabel(step.context, i))));
-        return step.endDialog();
-      },
-    ]);
-  }
-}
-
-export class GoodbyeDialog extends WaterfallDialog {
-  constructor() {
-    super('goodbye', [
-      async (step) => {
-        await say(step.context, 'goodbye.text');
-        return step.endDialog();
-      },
-    ]);
-  }
-}
-
-export class ThanksDialog extends WaterfallDialog {
-  constructor() {
-    super('thanks', [
-      async (step) => {
-        await say(step.context, 'thanks.text');
-        return step.endDialog();
-      },
-    ]);
-  }
+/** contact.info, help, greeting, goodbye and thanks. */
+export function answerDialogs(app: App): AnswerDialog[] {
+  return [
+    new AnswerDialog('contact.info', 'contact.text', { params: { open: app.config.officeHours.open, close: app.config.officeHours.close } }),
+    new AnswerDialog('help', 'help.text', { menu: true }),
+    new AnswerDialog('greeting', 'greeting.text', { menu: true }),
+    new AnswerDialog('goodbye', 'goodbye.text'),
+    new AnswerDialog('thanks', 'thanks.text'),
+  ];
 }
 
 /** After a task that interrupted another: "Shall we go back to …?" */

@@ -22,7 +22,7 @@ import { OutageUnsubscribeDialog } from './OutageUnsubscribeDialog';
 import { FormsDialog } from './FormsDialog';
 import { SubmeterDialog } from './SubmeterDialog';
 import { EInvoiceDialog } from './EInvoiceDialog';
-import { ContactDialog, GoodbyeDialog, GreetingDialog, HelpDialog, RESUME, ResumeDialog, ThanksDialog } from './InfoDialogs';
+import { answerDialogs, RESUME, ResumeDialog } from './InfoDialogs';
 import { TASK_LIST } from './router';
 
 export const DIALOG = { resume: RESUME } as const;
@@ -39,6 +39,6 @@ export function registerDialogs(set: DialogSet, app: App): void {
     new ComplaintDialog(app), new MessageDialog(app), new CaseStatusDialog(app), new HandoffDialog(app),
     new OutageCheckDialog(app), new OutageReportDialog(app), new OutageSubscribeDialog(app), new OutageUnsubscribeDialog(app),
     new FormsDialog(app), new SubmeterDialog(app), new EInvoiceDialog(app),
-    new ContactDialog(app), new HelpDialog(), new GreetingDialog(), new GoodbyeDialog(), new ThanksDialog(), new ResumeDialog(),
+    ...answerDialogs(app), new ResumeDialog(),
   ]) set.add(d);
 }

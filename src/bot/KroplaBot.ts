@@ -156,11 +156,11 @@ export class KroplaBot extends ActivityHandler {
       if (CANCEL.test(folded)) {
         await dc.cancelAllDialogs();
         prefs.suspended = undefined;
-        await say(ctx, 'common.cancelled', {}, [this.label(ctx, 'help')]);
+        await say(ctx, 'common.cancelled', {}, [taskLabel(ctx, 'help')]);
         return;
       }
       if (HELP.test(folded)) {
-        await say(ctx, 'common.helpInTask', { task: this.label(ctx, dc.stack[0].id) });
+        await say(ctx, 'common.helpInTask', { task: taskLabel(ctx, dc.stack[0].id) });
         await dc.repromptDialog();
         return;
       }
@@ -207,7 +207,7 @@ export class KroplaBot extends ActivityHandler {
     const nlu = info.nlu;
     if (!nlu) {
       if (ctx.activity.attachments?.length) {
-        await say(ctx, 'common.attachmentWithoutTask', {}, [this.label(ctx, 'complaint.file'), this.label(ctx, 'reading.submit')]);
+        await say(ctx, 'common.attachmentWithoutTask', {}, [taskLabel(ctx, 'complaint.file'), taskLabel(ctx, 'reading.submit')]);
         return;
       }
       return;
@@ -221,19 +221,15 @@ export class KroplaBot extends ActivityHandler {
     prefs.misses = (prefs.misses ?? 0) + 1;
     if (prefs.misses >= 2) {
       prefs.misses = 0;
-      await say(ctx, 'fallback.second', {}, [this.label(ctx, 'agent.handoff'), this.label(ctx, 'contact.info')]);
+      await say(ctx, 'fallback.second', {}, [taskLabel(ctx, 'agent.handoff'), taskLabel(ctx, 'contact.info')]);
       return;
     }
     if (nlu.intent === 'None' && nlu.score >= 0.6) {
-      await say(ctx, 'fallback.outOfScope', {}, [this.label(ctx, 'help')]);
+      await say(ctx, 'fallback.outOfScope', {}, [taskLabel(ctx, 'help')]);
       return;
     }
-    const likely = nlu.intents.filter((i) => i.intent !== 'None' && TASK_INTENTS.includes(i.intent)).slice(0, 2).map((i) => this.label(ctx, i.intent));
-    await say(ctx, 'fallback.first', {}, [...likely, this.label(ctx, 'help')]);
-  }
-
-  private label(ctx: TurnContext, intent: string): string {
-    return taskLabel(ctx, intent);
+    const likely = nlu.intents.filter((i) => i.intent !== 'None' && TASK_INTENTS.includes(i.intent)).slice(0, 2).map((i) => taskLabel(ctx, i.intent));
+    await say(ctx, 'fallback.first', {}, [...likely, taskLabel(ctx, 'help')]);
   }
 
   /**

@@ -7,6 +7,7 @@ import { WaterfallDialog, type DialogTurnResult, type WaterfallStep, type Waterf
 import type { App } from '../src/app';
 import { addDays, formatCubicMetres, formatDate } from '../src/domain/format';
 import { parseMeterValue, MAX_METER_LITRES } from '../src/services/ReadingService';
+import { parseDataUrl } from '../src/channels/dataUrl';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, attachmentsOf, promptWith } from './prompts';
 import { matchChoice, parseYesNo } from './parsing';
@@ -28,9 +29,9 @@ export function nextBillingDate(today: string): string {
 export async function savePhotos(app: App, chatId: number, photos: { contentUrl?: string; contentType?: string; name?: string }[]): Promise<number> {
   let n = 0;
   for (const p of photos) {
-    const m = /^data:([^;]+);base64,(.*)$/s.exec(p.contentUrl ?? '');
-    if (!m) continue;
-    await app.services.attachments.store({ chatId, caseId: null, fileName: p.name ?? 'zdjecie', contentType: m[1], dataBase64: m[2] });
+    const file = parseDataUrl(p.contentUrl);
+    if (!file) continue;
+    await app.services.attachments.store({ chatId, caseId: null, fileName: p.name ?? 'zdjecie', contentType: file.contentType, dataBase64: file.data.toString('base64') });
     n++;
   }
   return n;

@@ -6,6 +6,7 @@ import { ActionTypes, type Activity, type CardAction, MessageFactory, type TurnC
 import type { ChatConversation } from '../models';
 import { t, type Locale, type Params } from '../src/i18n/i18n';
 import type { NluResult } from '../src/nlu';
+import { toDataUrl } from '../src/channels/dataUrl';
 
 export interface TurnInfo {
   chat: ChatConversation;
@@ -51,7 +52,7 @@ export function fileActivity(text: string, bytes: Buffer, contentType: string, n
   return {
     type: 'message',
     text,
-    attachments: [{ contentType, name, contentUrl: `data:${contentType};base64,${bytes.toString('base64')}` }],
+    attachments: [{ contentType, name, contentUrl: toDataUrl(contentType, bytes) }],
   };
 }
 

@@ -117,23 +117,7 @@ export function fromBotActivity(activity: Partial<Activity>, scope: { conversati
   return out;
 }
 
-/** The content type and bytes of a `data:<type>;base64,…` URL, or null for anything else. */
-export function parseDataUrl(url: string | undefined): { contentType: string; data: Buffer } | null {
-  if (!url || !url.startsWith('data:')) return null;
-  const comma = url.indexOf(',');
-  if (comma < 0) return null;
-  const meta = url.slice(5, comma).split(';');
-  const contentType = (meta[0] || 'application/octet-stream').toLowerCase();
-  const isBase64 = meta.includes('base64');
-  const payload = url.slice(comma + 1);
-  const data = isBase64 ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
-  return { contentType, data };
-}
-
-/** A `data:` URL for bytes (what the channel-agnostic bot reads). */
-export function toDataUrl(contentType: string, data: Buffer): string {
-  return `data:${contentType};base64,${data.toString('base64')}`;
-}
+export { parseDataUrl, toDataUrl } from '../dataUrl';
 
 /** The real type of a file from its first bytes (only the types we accept), or null. */
 export function sniffType(data: Buffer): (typeof ALLOWED_UPLOAD_TYPES)[number] | null {

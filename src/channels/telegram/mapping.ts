@@ -8,6 +8,7 @@
  * const calls = fromActivity({ type: 'message', text: '**Saldo:** 12,00 zł' }, { chatId: '42' });
  * // → [{ method: 'sendMessage', payload: { chat_id: '42', text: '<b>Saldo:</b> 12,00 zł', parse_mode: 'HTML' } }]
  */
+import { parseDataUrl } from '../dataUrl';
 import { createHash } from 'node:crypto';
 import type { Activity, CardAction } from 'botbuilder';
 import { t } from '../../i18n/i18n';
@@ -222,13 +223,7 @@ export function splitText(text: string, limit = TEXT_LIMIT): string[] {
   });
 }
 
-/** A `data:` URL's bytes and type, or null when it is not one. */
-export function parseDataUrl(url: string): { contentType: string; data: Buffer } | null {
-  const m = /^data:([^;,]*)((?:;[^;,=]+=[^;,]*)*)(;base64)?,([\s\S]*)$/i.exec(url);
-  if (!m) return null;
-  const data = m[3] ? Buffer.from(m[4], 'base64') : Buffer.from(decodeURIComponent(m[4]), 'utf8');
-  return { contentType: (m[1] || 'text/plain').toLowerCase(), data };
-}
+export { parseDataUrl } from '../dataUrl';
 
 const PHOTO_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/webp']);
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;

@@ -2,6 +2,8 @@
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
+  // Real servers, databases and browsers on a 2-core machine: a slow moment must not fail a test.
+  testTimeout: 20_000,
   setupFiles: ['<rootDir>/test/support/env.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
 };

@@ -266,8 +266,7 @@ export class KroplaBot extends ActivityHandler {
     const nlu = info.nlu;
     const clearTask = nlu && TASK_INTENTS.includes(nlu.intent) && nlu.score >= 0.8 && !['complaint.file', 'message.send', 'case.status'].includes(nlu.intent);
     if (clearTask || commandIntent(text) || intentForButton(text)) return false;
-    await this.app.services.cases.addMessage(c.id, 'customer', text);
-    await this.app.services.cases.setStatus(c.id, 'in_progress', 'customer');
+    await this.app.services.cases.addCustomerAnswer(c, text);
     this.app.events.emit('case.customerMessage', c, text);
     await say(ctx, 'cases.answerAdded', { caseNumber: c.caseNumber });
     return true;

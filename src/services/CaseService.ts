@@ -130,6 +130,12 @@ export class CaseService {
     return repo.save(repo.create({ caseId, author, text, staffId }));
   }
 
+  /** The customer wrote into a case: the text joins its thread, and a case waiting for the customer is worked on again. */
+  async addCustomerAnswer(c: CaseRecord, text: string): Promise<void> {
+    await this.addMessage(c.id, 'customer', text);
+    if (c.status === 'waiting_for_customer') await this.setStatus(c.id, 'in_progress', 'customer');
+  }
+
   async messages(caseId: number): Promise<CaseMessage[]> {
     return this.ds.getRepository(CaseMessage).find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

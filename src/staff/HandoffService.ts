@@ -118,8 +118,7 @@ export class HandoffService {
     if (chat.handoffState === 'bot') return null;
     const c = await this.openHandoffCase(chat.id);
     if (!c) return null;
-    await this.deps.services.cases.addMessage(c.id, 'customer', text);
-    if (c.status === 'waiting_for_customer') await this.deps.services.cases.setStatus(c.id, 'in_progress', 'customer');
+    await this.deps.services.cases.addCustomerAnswer(c, text);
     this.deps.events.emit('case.customerMessage', c, text);
     return c;
   }

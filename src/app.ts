@@ -21,6 +21,7 @@ import { CustomerService } from './services/CustomerService';
 import { AlertService } from './services/AlertService';
 import { AttachmentService } from './services/AttachmentService';
 import { Mailer } from './services/Mailer';
+import { MeterOcr } from './ocr';
 import { createServer } from './http/server';
 import { registerAdminRoutes } from './http/admin';
 import { registerHealthRoute } from './http/health';
@@ -64,6 +65,8 @@ export class App {
   readonly server: Server;
   readonly bot: KroplaBot;
   readonly events = new KroplaEventBus();
+  /** Meter photo OCR (worker thread, started on the first photo). */
+  readonly ocr = new MeterOcr();
   telegram: TelegramChannel | null = null;
   private readonly senders = new Map<string, ChannelSender>();
   private readonly workers: OutboxWorker[] = [];
@@ -169,6 +172,7 @@ export class App {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     for (const h of this.stopHooks) await h();
+    await this.ocr.close();
     if (this.telegram) await this.telegram.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -1,7 +1,7 @@
 /** Reading from a photo in the dialog (real bot, real SQLite, real OCR thread): suggestion → yes → saved; implausible → typed. */
 import type { App } from '../../src/app';
 import { buttonsOf, chat, linkChat, testApp, type TestChat } from '../support/botHarness';
-import { drawMeter } from '../support/meterImages';
+import { meterPhoto } from '../support/meterImages';
 
 jest.setTimeout(90_000);
 let app: App;
@@ -18,7 +18,7 @@ async function linked(customerNumber: string): Promise<TestChat> {
   return c;
 }
 
-const photo = (valueLitres: number) => ({ attachments: [{ contentType: 'image/jpeg', name: 'licznik.jpg', contentUrl: `data:image/jpeg;base64,${drawMeter(3, 'clean', { valueLitres, face: 'brass' }).image.toString('base64')}` }] });
+const photo = (valueLitres: number) => ({ attachments: [{ contentType: 'image/jpeg', name: 'licznik.jpg', contentUrl: `data:image/jpeg;base64,${meterPhoto(valueLitres).toString('base64')}` }] });
 
 async function lastLitres(customerNumber: string): Promise<{ meterId: number; litres: number }> {
   const customer = await app.services.customers.byNumber(customerNumber);

@@ -262,3 +262,8 @@ export function meterTestSet(perKind: number, firstSeed = 1): MeterSample[] {
   for (let i = 0; i < perKind; i++) for (const d of DIFFICULTIES) out.push(drawMeter(firstSeed + i, d));
   return out;
 }
+
+/** A clear photo of a meter showing `valueLitres` (for dialog and channel tests). */
+export function meterPhoto(valueLitres: number): Buffer {
+  return drawMeter(3, 'clean', { valueLitres, face: 'brass' }).image;
+}

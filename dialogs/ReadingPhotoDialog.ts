@@ -64,7 +64,7 @@ export class ReadingPhotoDialog extends WaterfallDialog {
         const value = verdict.litresRead ? formatCubicMetres(verdict.litres) : formatCubicMetres(verdict.litres, 0);
         const titles = [tr(step.context, 'reading.photoYes'), tr(step.context, 'reading.photoFix')];
         const text = tr(step.context, verdict.litresRead ? 'reading.photoConfirm' : 'reading.photoConfirmWhole', { value });
-        return step.prompt(PROMPT.choice, promptWith(text, tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return step.prompt(PROMPT.choice, promptWith('yesNo', text, tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);

@@ -53,7 +53,7 @@ function valueSteps(app: App): WaterfallStep[] {
       if (photos.length) return step.replaceDialog(READING_PHOTO, { customerId: v.customerId, meterId: v.meterId, photoId: await storeReadingFiles(app, turnInfo(step.context).chat.id, photos) });
       const litres = typeof step.result === 'number' ? step.result : parseMeterValue(String(step.result ?? ''));
       if (litres === null || litres < 0 || litres > MAX_METER_LITRES) {
-        await say(step.context, 'reading.badValue');
+        await say(step.context, 'reading.badValue', {}, [], { refusal: 'notUnderstood' });
         return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId });
       }
       v.litres = litres;
@@ -64,7 +64,7 @@ function valueSteps(app: App): WaterfallStep[] {
       }
       if (outcome.status === 'suspicious') {
         const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
-        return step.prompt(PROMPT.choice, promptWith(
+        return step.prompt(PROMPT.choice, promptWith('yesNo',
           tr(step.context, 'reading.suspicious', { daily: formatCubicMetres(Math.round(outcome.dailyLitres)), usual: formatCubicMetres(Math.round(outcome.averageDailyLitres)), value: formatCubicMetres(litres) }),
           tr(step.context, 'common.chooseButton'), titles, { titles },
         ));
@@ -113,7 +113,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         if (meters.length === 1) return step.next(null);
         const titles = meters.map((m) => tr(step.context, m.kind === 'main' ? 'reading.meterMain' : 'reading.meterSub', { serial: m.serial, address: `${m.servicePoint.street} ${m.servicePoint.building}` }));
         v.meterTitles = titles;
-        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return step.prompt(PROMPT.choice, promptWith('meter', tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);
@@ -123,7 +123,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         if (typeof v.photoId === 'number') return step.replaceDialog(READING_PHOTO, { customerId: v.customerId, meterId: v.meterId, photoId: v.photoId });
         const last = await app.services.readings.lastReading(v.meterId as number);
         const hint = last ? tr(step.context, 'reading.lastWas', { value: formatCubicMetres(last.valueLitres), date: formatDate(last.date) }) : '';
-        return step.prompt(PROMPT.meterValue, promptWith([tr(step.context, 'reading.askValue'), hint].filter(Boolean).join('\n'), tr(step.context, 'reading.badValue')));
+        return step.prompt(PROMPT.meterValue, promptWith('meterValue', [tr(step.context, 'reading.askValue'), hint].filter(Boolean).join('\n'), tr(step.context, 'reading.badValue')));
       },
       ...valueSteps(app),
     ]);
@@ -137,7 +137,7 @@ export class ReadingValueDialog extends WaterfallDialog {
       async (step) => {
         Object.assign(step.values, step.options);
         if (typeof values(step).litres === 'number') return step.next(values(step).litres);
-        return step.prompt(PROMPT.meterValue, promptWith(tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
+        return step.prompt(PROMPT.meterValue, promptWith('meterValue', tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
       },
       ...valueSteps(app),
     ]);

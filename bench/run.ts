@@ -8,6 +8,7 @@ import { runTelegramBench } from './telegram';
 import { runOutagesBench } from './outages';
 import { runDocumentsBench } from './documents';
 import { runDirectLineBench } from './directline';
+import { runOcrBench } from './ocr';
 
 const SUITES: Record<string, () => Promise<void>> = {
   nlu: runNluBench,
@@ -16,6 +17,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   directline: runDirectLineBench,
   telegram: runTelegramBench,
   outages: runOutagesBench,
+  ocr: runOcrBench,
 };
 
 async function main(): Promise<void> {

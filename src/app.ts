@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createLogger } from './logger';
 import { openDatabase } from './db/dataSource';
+import { sqlOf } from './db/sql';
 import { ImportService } from './services/ImportService';
 import { BillingService } from './services/BillingService';
 import { ReadingService } from './services/ReadingService';
@@ -176,6 +177,18 @@ export class App {
   }
 }
 
+/**
+ * A generated secret kept in the database (contracts §11): the first start stores `candidate`,
+ * every later start (and every other instance) reads the stored one, so a restart does not end
+ * open web chats.
+ */
+async function sharedSecret(ds: DataSource, key: string, candidate: string): Promise<string> {
+  const sql = sqlOf(ds);
+  await sql.run('INSERT INTO app_setting ("key", "value") VALUES ($1, $2) ON CONFLICT ("key") DO NOTHING', [key, candidate]);
+  const row = await sql.one<{ value: string }>('SELECT "value" FROM app_setting WHERE "key" = $1', [key]);
+  return row?.value ?? candidate;
+}
+
 /** Opens the database (migrating it), loads demo data into an empty one, and builds the app. */
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
@@ -186,7 +199,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (loaded) log.info({ customers: loaded.customers }, 'demo data loaded into the empty database');
     }
     const recognizer = opts.recognizer ?? (await KroplaRecognizer.load());
-    const full = { ...config, adminImportMaxBytes: 256 * 1024 * 1024 };
+    const tokenSecret = config.webchat.tokenSecretGenerated ? await sharedSecret(ds, 'directline.secret', config.webchat.tokenSecret) : config.webchat.tokenSecret;
+    const full = { ...config, webchat: { ...config.webchat, tokenSecret }, adminImportMaxBytes: 256 * 1024 * 1024 };
     return new App(full, log, ds, recognizer, opts);
   } catch (e) {
     await ds.destroy();

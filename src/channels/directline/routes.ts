@@ -115,7 +115,8 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     if (body?.type !== 'typing' && limited(res, messageLimiter.hit(claims.conv))) return;
     const r = await dl.receive(claims.conv, claims.user, body);
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
-    res.json(r.value);
+    if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds)); // saturated: answered with the busy reply
+    res.json({ id: r.value.id });
   }));
 
   server.get('/v3/directline/conversations/:id/activities', route(async (req, res) => {
@@ -180,7 +181,8 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     const r = await dl.receive(claims.conv, claims.user, activity, files);
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
     log.info({ conversationId: claims.conv, files: files.length }, 'files uploaded');
-    res.json(r.value);
+    if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds));
+    res.json({ id: r.value.id });
   }));
 
   server.get('/v3/directline/attachments/:key', async (req: Request, res: Response) => {

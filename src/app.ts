@@ -36,6 +36,7 @@ import { registerStaffRoutes } from './staff';
 import { registerBotFrameworkRoute } from './channels/botframework';
 import { registerDocumentRoutes } from './documents/routes';
 import { KroplaEventBus } from './events';
+import { Cluster } from './cluster';
 
 export interface Services {
   imports: ImportService;
@@ -65,6 +66,8 @@ export class App {
   readonly server: Server;
   readonly bot: KroplaBot;
   readonly events = new KroplaEventBus();
+  /** The other instances on the same PostgreSQL (events, one-instance jobs); inert on SQLite. */
+  readonly cluster: Cluster;
   telegram: TelegramChannel | null = null;
   private readonly senders = new Map<string, ChannelSender>();
   private readonly workers: OutboxWorker[] = [];
@@ -92,6 +95,7 @@ export class App {
       customers: new CustomerService(ds),
       attachments: new AttachmentService(ds),
     };
+    this.cluster = new Cluster(config.database, config.instanceId, log.child({ area: 'cluster' }));
     this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);
     this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours);
     this.alerts.onQueued = () => this.pokeWorkers();
@@ -120,7 +124,9 @@ export class App {
   private startWorker(sender: ChannelSender): void {
     const w = new OutboxWorker(sender, this.services.outbox, this.services.chats, this.log.child({ worker: sender.channel }), `${this.config.instanceId}:${sender.channel}`);
     this.workers.push(w);
-    w.start();
+    if (sender.channel !== 'telegram') return w.start();
+    // One instance sends Telegram's outbox: TELEGRAM_RATE_PER_SEC is the deployment's total (contracts §11).
+    this.cluster.lead('telegram-outbox', () => w.start(), () => w.stop());
   }
 
   pokeWorkers(): void {
@@ -134,6 +140,7 @@ export class App {
 
   /** Registers channels and routes, listens, starts workers and timers. */
   async start(): Promise<void> {
+    await this.cluster.start();
     await registerDirectLine(this.server, this);
     await registerStaffRoutes(this.server, this);
     registerBotFrameworkRoute(this.server, this);
@@ -173,6 +180,7 @@ export class App {
     if (this.telegram) await this.telegram.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.cluster.stop();
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 }

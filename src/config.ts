@@ -76,6 +76,8 @@ export interface Config {
   officeHolidays: boolean;
   instanceId: string;
   dataDir: string;
+  /** How many reverse-proxy hops' `X-Forwarded-For` to trust (`TRUST_PROXY`, default 0: none). */
+  trustProxy: number;
   /** Backpressure of customer turns (web chat and Telegram) in this process. */
   turns: {
     /** Turns run at once (`TURN_CONCURRENCY`). */
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
     officeHolidays: (env.OFFICE_HOLIDAYS || 'pl') !== 'none',
     instanceId: env.INSTANCE_ID || `${process.pid}-${randomBytes(3).toString('hex')}`,
     dataDir,
+    trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
     turns: {
       concurrency: int(env, 'TURN_CONCURRENCY', 8, 1, 256),
       maxQueued: int(env, 'TURN_QUEUE_MAX', 256, 1, 100000),

@@ -45,6 +45,7 @@ export class DirectLineChannel implements OutboundSink {
     this.log = app.log.child({ channel: CHANNEL_ID });
     this.queue = new TurnQueue(app.config.turns);
     this.sql = sqlOf(app.ds);
+    app.cluster.on('dl', ({ c, s }) => this.hub.appendedElsewhere(c, s));
     this.store = new DirectLineStore(app.ds);
     this.hub = new StreamHub(this.store, this.log, { pollMs: opts.pollMs });
     this.tokens = new DirectLineTokens(app.config.webchat.tokenSecret, app.config.webchat.tokenTtlSeconds);
@@ -57,6 +58,12 @@ export class DirectLineChannel implements OutboundSink {
         // the conversation may be gone; nothing more to do
       }
     };
+  }
+
+  /** A stored activity: to this process's streams, and to the other instances' (they catch up at once). */
+  private published(conversationId: string, saved: StoredActivity): void {
+    this.hub.published(conversationId, saved);
+    this.app.cluster.publish('dl', { c: conversationId, s: saved.seq });
   }
 
   /** The chat record of a conversation (created on its first message), for files and proactive delivery. */
@@ -97,7 +104,7 @@ export class DirectLineChannel implements OutboundSink {
       forBotFiles.push({ contentType: f.contentType, contentUrl: toDataUrl(f.contentType, f.data), name: f.fileName });
     }
     const saved = await this.store.append(conversationId, (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }));
-    this.hub.published(conversationId, saved);
+    this.published(conversationId, saved);
     const admitted = this.queue.admit();
     const id = saved.activity.id as string;
     this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
@@ -207,7 +214,7 @@ export class DirectLineChannel implements OutboundSink {
     const withFiles = await this.storeAttachments(conversationId, activity);
     const timestamp = new Date().toISOString();
     const saved: StoredActivity = await this.store.append(conversationId, (id) => fromBotActivity(withFiles, { conversationId, userId, id, timestamp, replyToId }));
-    this.hub.published(conversationId, saved);
+    this.published(conversationId, saved);
     return saved.activity.id as string;
   }
 

@@ -74,7 +74,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   }
 
   server.post('/api/webchat/token', route(async (req, res) => {
-    if (limited(res, tokenLimiter.hit(clientAddress(req)))) return;
+    if (limited(res, tokenLimiter.hit(clientAddress(req, app.config.trustProxy)))) return;
     const scope = { conv: newConversationId(), user: newUserId() };
     const { token, expires_in } = dl.tokens.issue(scope);
     res.setHeader('Cache-Control', 'no-store');

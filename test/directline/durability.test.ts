@@ -8,12 +8,15 @@
  * Nothing here depends on the machine's speed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { directLineOf } from '../../src/channels/directline';
 import { TurnQueue } from '../../src/channels/turnQueue';
+import { clientAddress } from '../../src/channels/directline/http';
+import { loadConfig } from '../../src/config';
 import { sqlOf } from '../../src/db/sql';
 import { startTestApp, type TestApp } from '../support/browser';
 import { call, getActivities, openConversation, postMessage, waitForActivities, type Conversation } from './helpers';
@@ -197,5 +200,17 @@ describe('kill -9 and restart (no DIRECTLINE_SECRET)', () => {
     }
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
+  it('uses the socket peer by default, and the address the trusted proxies saw otherwise', () => {
+    expect(clientAddress(req('10.0.0.5', '1.2.3.4'))).toBe('10.0.0.5'); // default: a client cannot pick its address
+    expect(clientAddress(req('10.0.0.5', '6.6.6.6, 1.2.3.4'), 1)).toBe('1.2.3.4'); // the forged left entry is ignored
+    expect(clientAddress(req('10.0.0.5', '6.6.6.6, 1.2.3.4, 10.0.0.9'), 2)).toBe('1.2.3.4');
+    expect(clientAddress(req('10.0.0.5'), 1)).toBe('10.0.0.5');
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
   });
 });

@@ -45,7 +45,6 @@ const MIX: Array<[string, number]> = [
   ['anuluj', 1],
 ];
 const TEXTS: string[] = MIX.flatMap(([t, w]) => Array<string>(w).fill(t));
-const BUSY_MARK = 'busy';
 
 interface Pending {
   due: number;
@@ -188,10 +187,10 @@ class Conversation {
 
   private onFrame(s: string): void {
     if (!s) return;
-    const frame = JSON.parse(s) as { activities: Array<{ replyToId?: string; type?: string; from?: { role?: string }; channelData?: { kropla?: string } }> };
+    const frame = JSON.parse(s) as { activities: Array<{ replyToId?: string; type?: string; from?: { role?: string }; channelData?: { kropla?: { busy?: boolean } } }> };
     for (const a of frame.activities) {
       if (a.type !== 'message' || !a.replyToId || a.from?.role !== 'bot') continue;
-      const busy = a.channelData?.kropla === BUSY_MARK;
+      const busy = a.channelData?.kropla?.busy === true;
       const p = this.waiting.get(a.replyToId);
       if (p) {
         this.waiting.delete(a.replyToId);

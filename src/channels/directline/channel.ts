@@ -110,7 +110,7 @@ export class DirectLineChannel implements OutboundSink {
     this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
     if (!admitted) {
       // Saturated: a fast, polite answer now instead of a long wait (the customer's message is kept).
-      const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: 'busy' } };
+      const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
       await this.append(conversationId, userId, busy, id);
       return { ok: true, value: { id, retryAfterSeconds: 5 } };
     }

@@ -5,6 +5,8 @@ const base = {
   // Real servers, databases and browsers on a 2-core machine: a slow moment must not fail a test.
   testTimeout: 20_000,
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  // Trains the NLU model once (when the corpora changed) before the workers start; they only read it.
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
 };
 module.exports = {

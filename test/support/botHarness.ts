@@ -2,7 +2,7 @@
  * Drives the real bot (real SQLite, real NLU, real dialogs) through botbuilder's TestAdapter:
  * `const c = chat(app); const replies = await c.say('ile mam do zapłaty?')`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Activity, TestAdapter } from 'botbuilder';
@@ -18,20 +18,8 @@ export async function sharedRecognizer(): Promise<Recognizer> {
   return recognizer;
 }
 
-const tempDirs: string[] = [];
-let cleanupHooked = false;
-
-/** A SQLite file in a fresh `kropla-test-*` folder; the folders go when the test process ends. */
 export function tempDbPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kropla-test-'));
-  tempDirs.push(dir);
-  if (!cleanupHooked) {
-    cleanupHooked = true;
-    process.once('exit', () => {
-      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-    });
-  }
-  return join(dir, 'kropla.sqlite');
+  return join(mkdtempSync(join(tmpdir(), 'kropla-test-')), 'kropla.sqlite');
 }
 
 /** An app over a temporary SQLite file with demo data; not listening (dialog tests need no HTTP). */

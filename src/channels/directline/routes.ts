@@ -107,7 +107,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     res.json({ conversationId: claims.conv, token, expires_in, streamUrl: streamUrl(req, app, dl, claims, watermark), referenceGrammarId: '' });
   }));
 
-  server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024), route(async (req, res) => {
+  server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
     const claims = authorize(req, res, dl.tokens, req.params.id);
     if (!claims) return;
     if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');

@@ -9,6 +9,7 @@ import { runOutagesBench } from './outages';
 import { runDocumentsBench } from './documents';
 import { runDirectLineBench } from './directline';
 import { runOcrBench } from './ocr';
+import { runLoadBench } from './load';
 
 const SUITES: Record<string, () => Promise<void>> = {
   nlu: runNluBench,
@@ -18,6 +19,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   telegram: runTelegramBench,
   outages: runOutagesBench,
   ocr: runOcrBench,
+  load: runLoadBench,
 };
 
 async function main(): Promise<void> {

@@ -27,6 +27,8 @@ export interface OcrEvalResult {
   wrongSubmitted: number;
   perDifficulty: Record<string, { n: number; m3Exact: number; suggestedRight: number }>;
   perFace: Record<string, { n: number; m3Exact: number }>;
+  /** Per drum font: the digit-shape fallback uses DejaVu Sans Bold and Sans Mono Bold, so Serif and Condensed are the fonts it was not drawn from. */
+  perFont: Record<string, { n: number; m3Exact: number }>;
   millis: number[];
 }
 
@@ -47,13 +49,16 @@ export interface PhotoReader {
 }
 
 export async function evaluateOcr(samples: MeterSample[], reader: PhotoReader = new DigitReader()): Promise<OcrEvalResult> {
-  const r: OcrEvalResult = { n: 0, m3Exact: 0, suggestedRight: 0, caughtByPlausibility: 0, caughtByConfirmation: 0, rightButAsked: 0, wrongSubmitted: 0, perDifficulty: {}, perFace: {}, millis: [] };
+  const r: OcrEvalResult = { n: 0, m3Exact: 0, suggestedRight: 0, caughtByPlausibility: 0, caughtByConfirmation: 0, rightButAsked: 0, wrongSubmitted: 0, perDifficulty: {}, perFace: {}, perFont: {}, millis: [] };
   for (const [i, s] of samples.entries()) {
     const read = await reader.read(s.image);
     r.millis.push(read.millis);
     const exact = read.cubicMetres === s.cubicMetres;
     const d = (r.perDifficulty[s.difficulty] ??= { n: 0, m3Exact: 0, suggestedRight: 0 });
     const f = (r.perFace[s.face] ??= { n: 0, m3Exact: 0 });
+    const font = (r.perFont[s.font] ??= { n: 0, m3Exact: 0 });
+    font.n++;
+    if (exact) font.m3Exact++;
     r.n++;
     d.n++;
     f.n++;
@@ -95,6 +100,7 @@ async function main(): Promise<void> {
     { eval: 'ocr', images: r.n, m3_exact_pct: pct(r.m3Exact, r.n), suggested_right: r.suggestedRight, caught_by_plausibility: r.caughtByPlausibility, caught_by_confirmation: r.caughtByConfirmation, wrong_shown_to_customer_pct: pct(r.caughtByConfirmation, r.n), right_but_asked_to_type: r.rightButAsked, wrong_submitted: r.wrongSubmitted, p50_ms: q(0.5), p99_ms: q(0.99) },
     ...DIFFICULTIES.map((d) => ({ eval: 'ocr.difficulty', difficulty: d, images: r.perDifficulty[d]?.n ?? 0, m3_exact_pct: pct(r.perDifficulty[d]?.m3Exact ?? 0, r.perDifficulty[d]?.n ?? 0), suggested_right_pct: pct(r.perDifficulty[d]?.suggestedRight ?? 0, r.perDifficulty[d]?.n ?? 0) })),
     ...Object.entries(r.perFace).map(([face, v]) => ({ eval: 'ocr.face', face, images: v.n, m3_exact_pct: pct(v.m3Exact, v.n) })),
+    ...Object.entries(r.perFont).map(([font, v]) => ({ eval: 'ocr.font', font, images: v.n, m3_exact_pct: pct(v.m3Exact, v.n) })),
   ];
   for (const l of lines) process.stdout.write(`${JSON.stringify(l)}\n`);
   const ok = r.m3Exact / r.n >= 0.9 && r.wrongSubmitted === 0;

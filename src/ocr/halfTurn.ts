@@ -115,3 +115,21 @@ export function readHalfTurned(glyph: DrumGlyph, digitH: number): { digit: numbe
   const margin = order[0].s - order[1].s;
   return { digit: order[0].d, confidence: Math.round(100 * order[0].s * Math.min(1, margin / 0.06)) };
 }
+
+/**
+ * A whole digit that tesseract could not read with confidence (a dotted or slashed zero, a
+ * blurred stroke) matched against the same digit shapes. Confidence as for half-turned drums.
+ */
+export function matchWholeDigit(glyph: DrumGlyph): { digit: number | null; confidence: number } {
+  const { cell } = glyph;
+  const band = cell.bands.reduce<{ y0: number; y1: number } | null>((a, b) => (!a || b.y1 - b.y0 > a.y1 - a.y0 ? b : a), null);
+  if (!band) return { digit: null, confidence: 0 };
+  const digitH = band.y1 - band.y0 + 1;
+  const scores = new Array<number>(10).fill(0);
+  for (const font of digitShapes()) {
+    for (let d = 0; d < 10; d++) scores[d] = Math.max(scores[d], bandScore(cell, band.y0, band.y1, font[d], digitH, band.y0, 0));
+  }
+  const order = scores.map((s, d) => ({ s, d })).sort((a, b) => b.s - a.s);
+  const margin = order[0].s - order[1].s;
+  return { digit: order[0].d, confidence: Math.round(100 * order[0].s * Math.min(1, margin / 0.06)) };
+}

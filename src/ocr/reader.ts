@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { findCounterWindow, glyphLine, type DrumGlyph } from './preprocess';
-import { readHalfTurned } from './halfTurn';
+import { matchWholeDigit, readHalfTurned } from './halfTurn';
 import type { MeterRead } from './types';
 
 /** Where the trained data lives: inside the npm package, never a download. */
@@ -54,7 +54,12 @@ export class DigitReader {
     const whole = glyphs.map((g, i) => ({ g, i })).filter(({ g }) => !g.partial && !g.empty);
     const fromLine = whole.length ? await this.line(whole.map(({ g }) => g)) : [];
     for (const [k, { g, i }] of whole.entries()) {
-      const r = fromLine ? fromLine[k] : await this.single(g);
+      let r: { digit: number | null; confidence: number } = fromLine ? fromLine[k] : await this.single(g);
+      if (r.digit === null || r.confidence < MIN_DIGIT_CONFIDENCE) {
+        // not read with confidence by tesseract: the digit shapes decide, if they are sure
+        const shape = matchWholeDigit(g);
+        if (shape.confidence >= MIN_DIGIT_CONFIDENCE) r = shape;
+      }
       out[i] = { digit: r.digit, confidence: r.confidence, halfTurned: false };
     }
     for (const [i, g] of glyphs.entries()) {

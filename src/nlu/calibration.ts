@@ -24,6 +24,8 @@ export class Calibration {
     }
     // knots at each block's mean raw score; a light prior (one right, one wrong) keeps small blocks off 0 and 1
     let knots: [number, number][] = blocks.map((b) => [b.s / b.n, (b.ok + 0.5) / (b.n + 1)]);
+    // the prior can reorder neighbouring small blocks: keep the map monotone
+    for (let i = 1; i < knots.length; i++) knots[i][1] = Math.max(knots[i][1], knots[i - 1][1]);
     while (knots.length > maxKnots) {
       const merged: [number, number][] = [];
       for (let i = 0; i < knots.length; i += 2) {

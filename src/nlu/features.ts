@@ -4,7 +4,7 @@
  */
 import type { Knowledge } from './knowledge';
 import { morphStem } from './morph';
-import { Speller, fold, stem, tokenize } from './text';
+import { Speller, deepFold, stem, tokenize } from './text';
 import type { Lang } from './types';
 
 const LINK = /(?<![\p{L}\p{N}])(?=[a-z2-9-]*\d)(?=[a-z2-9-]*[a-z])[a-hj-np-z2-9]{4}-?[a-hj-np-z2-9]{4}(?![\p{L}\p{N}])/gu;
@@ -32,7 +32,7 @@ export interface Prepared {
 }
 
 export function prepare(text: string, lang: Lang, speller?: Speller, knowledge?: Knowledge): Prepared {
-  const folded = placeholders(fold(text));
+  const folded = placeholders(deepFold(text));
   const raw = tokenize(knowledge ? knowledge.normalize(folded) : folded);
   const tokens: string[] = [];
   let unknown = 0;

@@ -18,12 +18,13 @@ export class Calibration {
       while (blocks.length > 1) {
         const b = blocks[blocks.length - 1];
         const a = blocks[blocks.length - 2];
-        if (a.ok / a.n <= b.ok / b.n) break;
+        if (a.ok / a.n < b.ok / b.n) break; // ties pool too, so runs of right answers form one block
         blocks.splice(blocks.length - 2, 2, { ok: a.ok + b.ok, n: a.n + b.n, s: a.s + b.s });
       }
     }
-    // knots at each block's mean raw score; a light prior (one right, one wrong) keeps small blocks off 0 and 1
-    let knots: [number, number][] = blocks.map((b) => [b.s / b.n, (b.ok + 0.5) / (b.n + 1)]);
+    // knots at each block's mean raw score; one extra wrong answer per block keeps small blocks
+    // from claiming certainty (a pessimistic prior: the sets customers write are harder than ours)
+    let knots: [number, number][] = blocks.map((b) => [b.s / b.n, b.ok / (b.n + 1)]);
     // the prior can reorder neighbouring small blocks: keep the map monotone
     for (let i = 1; i < knots.length; i++) knots[i][1] = Math.max(knots[i][1], knots[i - 1][1]);
     while (knots.length > maxKnots) {

@@ -40,7 +40,9 @@ export function decide(model: LangModel, input: string, entities: NluEntity[]): 
     }
   }
   const raw = intents[0].score;
-  const cal = model.calibration.apply(raw);
+  // calibration only ever lowers a score: where the raw ensemble is under-confident (short, vague
+  // messages) the dialogs' thresholds stay as cautious as they were
+  const cal = Math.min(raw, model.calibration.apply(raw));
   // the runner-ups keep their proportions within what the calibrated top score leaves
   const scale = raw < 1 ? (1 - cal) / (1 - raw) : 0;
   intents = [{ intent: intents[0].intent, score: cal }, ...intents.slice(1).map((i) => ({ intent: i.intent, score: Math.min(cal, i.score * scale) }))];

@@ -220,9 +220,12 @@ export function corporaHash(root: string): string {
     h.update(JSON.stringify(loadKnowledge(root, lang)));
     for (const f of calibrationSets(root, lang)) h.update(readFileSync(f));
   }
-  // the feature/training code itself (its TypeScript source, so the compiled build and ts-jest agree)
-  for (const base of ['features', 'linear', 'text', 'model', 'knowledge', 'morph', 'calibration', 'decide']) {
-    const p = join(root, 'src', 'nlu', base + '.ts');
+  // The feature/training code itself: a change there must retrain too. Its TypeScript sources when the
+  // tree has them, so that the built code (dist/…/*.js) and the tests (ts-jest, src/…/*.ts) agree on the
+  // hash and share one cached model; the compiled files only where the sources are absent (an image of dist/).
+  for (const name of ['features', 'linear', 'text', 'model', 'knowledge', 'morph', 'calibration', 'decide']) {
+    const source = join(root, 'src', 'nlu', `${name}.ts`);
+    const p = existsSync(source) ? source : join(__dirname, `${name}.js`);
     if (existsSync(p)) h.update(readFileSync(p));
   }
   return h.digest('hex').slice(0, 16);

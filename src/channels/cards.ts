@@ -145,7 +145,8 @@ export function withCard(activity: Partial<Activity>, opts: CardOptions = {}): P
   if (img && !opts.imageAlt) throw new Error('withCard: an image needs imageAlt (what it shows, in words)');
   const image = img?.contentUrl && opts.imageAlt ? { url: img.contentUrl, alt: opts.imageAlt } : undefined;
   const card: Attachment = { contentType: ADAPTIVE_CARD, content: answerCard(text, image, opts) };
-  const channelData = { ...((activity.channelData as Record<string, unknown> | undefined) ?? {}), kropla: { textInCard: true } };
+  const cd = (activity.channelData ?? {}) as Record<string, unknown> & KroplaChannelData;
+  const channelData = { ...cd, kropla: { ...(cd.kropla ?? {}), textInCard: true } };
   return { ...activity, attachments: [...(activity.attachments ?? []), card], channelData };
 }
 

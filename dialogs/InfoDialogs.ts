@@ -11,8 +11,8 @@ export const RESUME = 'resume';
 
 /** The main tasks shown as buttons on greeting and help. */
 const MENU = ['balance.check', 'reading.submit', 'invoices.list', 'outage.check', 'complaint.file', 'agent.handoff'];
-/** The greeting's buttons: at most four (a small widget), the rest is one „Co potrafię?” away. */
-const GREETING_MENU = ['balance.check', 'reading.submit', 'outage.check', 'help'];
+/** The greeting's buttons: at most four (a small widget) — the commonest tasks and a person; „pomoc” shows the rest. */
+const GREETING_MENU = ['balance.check', 'reading.submit', 'outage.check', 'agent.handoff'];
 
 /** A dialog that answers with one text, with the main tasks as buttons when `menu` is set. */
 export class AnswerDialog extends WaterfallDialog {

@@ -4,7 +4,8 @@ import type { App } from '../src/app';
 import type { CaseCategory } from '../models/CaseRecord';
 import { formatDate } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
-import { PROMPT, promptWith } from './prompts';
+import { PROMPT, ask, promptWith } from './prompts';
+import { slotFromTurn } from './slots';
 import { matchChoice } from './parsing';
 import { values } from './steps';
 
@@ -15,12 +16,20 @@ export class MessageDialog extends WaterfallDialog {
     super('message.send', [
       async (step) => {
         const titles = KINDS.map((k) => tr(step.context, `message.kind.${k}`));
+        // A message that already says what it is about is a question (or request) to the office.
+        const said = slotFromTurn(step.context, 'description', turnInfo(step.context).nlu);
+        if (said !== null) {
+          values(step).category = 'question';
+          return step.next({ text: String(said) });
+        }
         return step.prompt(PROMPT.choice, promptWith('choice', tr(step.context, 'message.askKind'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
+        const preset = step.result as { text?: string } | string;
+        if (typeof preset === 'object' && preset?.text) return step.next(preset.text);
         const titles = KINDS.map((k) => tr(step.context, `message.kind.${k}`));
-        values(step).category = KINDS[matchChoice(String(step.result), titles)];
-        return step.prompt(PROMPT.freeText, promptWith('description', tr(step.context, 'message.askText'), tr(step.context, 'complaint.askTextRetry')));
+        values(step).category = KINDS[Math.max(0, matchChoice(String(step.result), titles))];
+        return ask(step, PROMPT.freeText, promptWith('description', tr(step.context, 'message.askText'), tr(step.context, 'complaint.askTextRetry')));
       },
       async (step) => {
         const info = turnInfo(step.context);

@@ -9,8 +9,8 @@ import { addDays, formatCubicMetres, formatDate } from '../src/domain/format';
 import { parseMeterValue, MAX_METER_LITRES } from '../src/services/ReadingService';
 import { parseDataUrl } from '../src/channels/dataUrl';
 import { say, tr, turnInfo } from './context';
-import { PROMPT, attachmentsOf, promptWith } from './prompts';
-import { matchChoice, parseYesNo } from './parsing';
+import { PROMPT, ask, attachmentsOf, isYes, promptWith } from './prompts';
+import { matchChoice } from './parsing';
 import { requireAccount, values } from './steps';
 
 /** Asks for the value again (after a refused or unconfirmed one), keeping customer and meter. */
@@ -77,7 +77,7 @@ function valueSteps(app: App): WaterfallStep[] {
       const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
       const answer = String(step.result ?? '');
       const choice = matchChoice(answer, titles);
-      if (choice !== 0 && parseYesNo(answer) !== true) {
+      if (choice !== 0 && !isYes(step.result)) {
         return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId });
       }
       const outcome = await app.services.readings.submit(v.customerId as number, v.meterId as number, v.litres as number, turnInfo(step.context).today, true);
@@ -110,7 +110,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         if (meters.length === 1) return step.next(null);
         const titles = meters.map((m) => tr(step.context, m.kind === 'main' ? 'reading.meterMain' : 'reading.meterSub', { serial: m.serial, address: `${m.servicePoint.street} ${m.servicePoint.building}` }));
         v.meterTitles = titles;
-        return step.prompt(PROMPT.choice, promptWith('meter', tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return ask(step, PROMPT.choice, promptWith('meter', tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);

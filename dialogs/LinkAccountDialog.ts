@@ -78,9 +78,13 @@ export class LinkByEmailDialog extends WaterfallDialog {
           await app.mailer.send({ to: customer.email, subject: tr(step.context, 'account.mailSubject'), text: tr(step.context, 'account.mailText', { code }) });
         }
         // The same answer whether the number exists or not: nothing to learn by guessing numbers.
-        return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.codeSent'), tr(step.context, 'account.askCodeRetry')));
+        return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.codeSent'), tr(step.context, 'account.askCodeRetry'), [], { acceptAny: true }));
       },
       async (step) => {
+        if (!normalizeLinkCode(String(step.result ?? ''))) {
+          await say(step.context, 'account.codeNotRecognized', {}, [], { refusal: 'notUnderstood' });
+          return step.replaceDialog(LINK_EMAIL);
+        }
         (step.values as { code?: string }).code = String(step.result);
         const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
         return step.prompt(PROMPT.choice, promptWith('terms', tr(step.context, 'account.askTerms', { url: app.config.termsUrl }), tr(step.context, 'common.chooseButton'), titles, { titles }));

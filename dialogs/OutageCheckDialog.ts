@@ -45,7 +45,7 @@ export class OutageCheckDialog extends WaterfallDialog {
         if (found.size === 0) {
           // No water and nothing announced: whose it is decides what to do (a failure to report, or the building's installation).
           if (NO_WATER.test(foldDiacritics(`${String(values(step).firstText ?? '')} ${turnInfo(step.context).nlu?.text ?? ''}`))) {
-            return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'outages.askNeighbours', { address: where }), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')]));
+            return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'outages.askNeighbours', { address: where }), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')], { answers: 'neighbours' }));
           }
           await say(step.context, 'outages.none', { address: where }, [tr(step.context, 'tasks.outage.subscribe')]);
           offerTask(step.context, 'outage.subscribe', where);

@@ -11,6 +11,7 @@ import { parseDataUrl } from '../src/channels/dataUrl';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, ask, attachmentsOf, isYes, promptWith } from './prompts';
 import { matchChoice } from './parsing';
+import { isCorrection } from './slots';
 import { requireAccount, values } from './steps';
 
 /** Asks for the value again (after a refused or unconfirmed one), keeping customer and meter. */
@@ -63,7 +64,7 @@ function valueSteps(app: App): WaterfallStep[] {
         const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
         return step.prompt(PROMPT.choice, promptWith('yesNo',
           tr(step.context, 'reading.suspicious', { daily: formatCubicMetres(Math.round(outcome.dailyLitres)), usual: formatCubicMetres(Math.round(outcome.averageDailyLitres)), value: formatCubicMetres(litres) }),
-          tr(step.context, 'common.chooseButton'), titles, { titles },
+          tr(step.context, 'common.chooseButton'), titles, { titles, corrects: 'meterValue' },
         ));
       }
       if (outcome.status !== 'saved') {
@@ -75,6 +76,7 @@ function valueSteps(app: App): WaterfallStep[] {
     async (step) => {
       const v = values(step);
       const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
+      if (isCorrection(step.result)) return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId, litres: step.result.corrected });
       const answer = String(step.result ?? '');
       const choice = matchChoice(answer, titles);
       if (choice !== 0 && !isYes(step.result)) {
@@ -131,7 +133,9 @@ export class ReadingValueDialog extends WaterfallDialog {
   constructor(app: App) {
     super(READING_VALUE, [
       async (step) => {
-        Object.assign(step.values, step.options);
+        const { litres, ...rest } = (step.options ?? {}) as { litres?: number };
+        Object.assign(step.values, rest);
+        if (typeof litres === 'number') return step.next(litres);
         return step.prompt(PROMPT.meterValue, promptWith('meterValue', tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
       },
       ...valueSteps(app),

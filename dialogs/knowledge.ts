@@ -18,6 +18,8 @@ export interface KnowledgeEntry {
   /** A task offered after the answer (its intent). */
   offer?: string;
   source: string;
+  /** Folded word stems that name this topic outright ("gotowk", "odset"): they lift the entry above a task. */
+  cues?: string[];
 }
 
 export interface KnowledgeHit {
@@ -26,6 +28,8 @@ export interface KnowledgeHit {
   score: number;
   /** Share of the question's content words that the entry knows (0..1). */
   coverage: number;
+  /** The question names the entry's topic outright (one of its cues). */
+  cued?: boolean;
 }
 
 /** Words that carry no topic (folded). */
@@ -147,6 +151,11 @@ export class KnowledgeBase {
       const entry = hit ? this.entries.get(hit.id) : undefined;
       if (hit && entry && (!best || hit.score > best.score)) best = { entry, score: hit.score, coverage: hit.coverage };
     }
+    // A cue names the topic outright: that entry wins ("ciepła woda leci brązowa" is about hot water).
+    const f = ` ${fold(text)} `;
+    const cued = [...this.entries.values()].find((e) => e.cues?.some((c) => f.includes(c)));
+    if (cued && best?.entry.id !== cued.id) best = { entry: cued, score: Math.max(best?.score ?? 0, minScore), coverage: 1, cued: true };
+    else if (cued && best) best.cued = true;
     return best && best.score >= minScore && best.coverage >= minCoverage ? best : null;
   }
 }

@@ -6,7 +6,7 @@
 import { type Activity, type Attachment, MessageFactory } from 'botbuilder';
 import { type DialogSet, type DialogTurnResult, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, TextPrompt, AttachmentPrompt } from 'botbuilder-dialogs';
 import { buttons, marked, turnInfo, type Slot } from './context';
-import { markSlotUsed, promptSlot, readSlot, readYesNo, slotFromTurn } from './slots';
+import { markSlotUsed, promptSlot, readAnswer, readYesNo, slotFromTurn } from './slots';
 
 export const PROMPT = {
   freeText: 'prompt.freeText',
@@ -45,11 +45,17 @@ const text = (pc: PromptValidatorContext<string>) => (pc.recognized.succeeded ? 
 function slotValidator(fallback: Slot) {
   return async (pc: PromptValidatorContext<string>): Promise<boolean> => {
     const said = text(pc);
-    const { slot, titles } = promptSlot(pc.options) ?? { slot: fallback, titles: (pc.options.validations as ChoiceValidation | undefined)?.titles ?? [] };
+    const spec = promptSlot(pc.options) ?? { slot: fallback, titles: (pc.options.validations as ChoiceValidation | undefined)?.titles ?? [], corrects: undefined, answers: undefined };
+    const { slot, titles } = spec;
     const info = turnInfo(pc.context);
     const nlu = info.nlu && info.nlu.text.trim() === said ? info.nlu : null;
-    const value = readSlot(slot, { text: said, nlu, titles, attachments: pc.context.activity.attachments?.length ?? 0, mode: 'answer' });
-    if (value === null) return false;
+    const value = readAnswer(slot, { text: said, nlu, titles, answers: spec.answers, attachments: pc.context.activity.attachments?.length ?? 0, mode: 'answer' }, spec.corrects);
+    if (value === null) {
+      // A prompt that handles what it cannot read itself (e.g. the e-mailed code: then the number is asked again).
+      if (!(pc.options.validations as { acceptAny?: boolean } | undefined)?.acceptAny) return false;
+      (pc.recognized as { value: unknown }).value = said;
+      return true;
+    }
     (pc.recognized as { value: unknown }).value = value;
     markSlotUsed(pc.context, slot);
     return true;

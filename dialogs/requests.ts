@@ -19,7 +19,7 @@ export interface RequestPart {
 }
 
 /** Where a message may be cut into requests: sentence ends, and words that join requests. */
-const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|\s+i\s+(?=(?:czy|jak|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)/giu;
+const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|:\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)/giu;
 
 /** A task part must be this sure; a vaguer part belongs to its neighbour. */
 const PART_SCORE = 0.75;
@@ -28,7 +28,7 @@ const PART_SCORE = 0.75;
  * Splits a message into the requests it makes, in order; [] when it makes fewer than two
  * different ones (then the message is handled as a whole).
  */
-export function splitRequests(text: string, recognizer: Recognizer, opts: { language: Locale; today: Date; tasks: readonly string[] }): RequestPart[] {
+export function splitRequests(text: string, recognizer: Recognizer, opts: { language: Locale; today: Date; tasks: readonly string[]; cue?: (nlu: NluResult) => string | null }): RequestPart[] {
   if (text.length < 12) return [];
   const pieces = text.split(CUT).map((s) => (s ?? '').trim()).filter((s) => s.length > 0);
   if (pieces.length < 2) return [];
@@ -38,10 +38,14 @@ export function splitRequests(text: string, recognizer: Recognizer, opts: { lang
     const words = p.split(/\s+/).length;
     let kind: 'task' | 'question' | 'none' = 'none';
     let intent = nlu.intent;
+    const cue = opts.cue?.(nlu) ?? null;
     if (opts.tasks.includes(nlu.intent) && nlu.score >= PART_SCORE && words >= 2) kind = 'task';
-    else if (words >= 3 && (nlu.intent === 'info.question' || /\?\s*$/.test(p))) {
+    else if (cue && words >= 2) {
+      kind = 'task';
+      intent = cue;
+    } else if (words >= 3) {
       const hit = knowledgeBase().find(p, opts.language);
-      if (hit) {
+      if (hit && (hit.cued || nlu.intent === 'info.question' || /\?\s*$/.test(p))) {
         kind = 'question';
         intent = `kb:${hit.entry.id}`;
       }
@@ -55,6 +59,17 @@ export function splitRequests(text: string, recognizer: Recognizer, opts: { lang
   const real = parts.filter((p): p is { text: string; kind: 'task' | 'question'; intent: string } => p.kind !== 'none');
   if (real.length < 2) return [];
   return real.map((p) => ({ ...p, nlu: recognizer.recognize(p.text, { language: opts.language, today: opts.today }) }));
+}
+
+/** The one request of a long story ("…mam wrażenie, że wody idzie więcej. Ile zużyliśmy w październiku?"): its last sentence that names a task. */
+export function requestOfStory(text: string, recognizer: Recognizer, opts: { language: Locale; today: Date; tasks: readonly string[] }): NluResult | null {
+  const sentences = text.split(/(?<=[.?!;])\s+|\n+/).map((s) => s.trim()).filter((s) => s.split(/\s+/).length >= 2);
+  if (sentences.length < 2) return null;
+  for (const s of sentences.reverse()) {
+    const nlu = recognizer.recognize(s, { language: opts.language, today: opts.today });
+    if (opts.tasks.includes(nlu.intent) && nlu.score >= PART_SCORE) return { ...nlu, text, entities: recognizer.recognize(text, { language: opts.language, today: opts.today }).entities };
+  }
+  return null;
 }
 
 /** Tasks that take a period, and tasks that take an address. */

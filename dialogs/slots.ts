@@ -21,6 +21,8 @@ export interface SlotInput {
   nlu: NluResult | null;
   titles: string[];
   attachments: number;
+  /** What a yes or a no means for this question: `neighbours` = "do the neighbours have no water either?". */
+  answers?: string;
   /** `answer`: the message answers this prompt; `prefill`: the message was said before the prompt (only clear values count). */
   mode: 'answer' | 'prefill';
 }
@@ -125,6 +127,11 @@ const READERS: Record<Slot, Reader> = {
   },
   yesNo: (i) => {
     if (i.mode === 'prefill') return null;
+    if (i.answers === 'neighbours') {
+      const n = norm(i.text);
+      if (/(tez nie|tez brak|nikt nie ma|nikt w|caly blok|calym bloku|calym budynku|cala ulic|nigdzie|u wszystkich|neither|nobody|whole building|ніде|ні в кого)/.test(n)) return true;
+      if (/(sasiedzi maja|sasiad\w* (ma|maja|jest)|u sasiad\w* (jest|leci|normalnie)|tylko u mnie|tylko w moim|u nich jest|neighbou?rs have|only (my|in my)|тільки в мене)/.test(n)) return false;
+    }
     if (i.titles.length) {
       const c = chosen(i);
       if (c) return c;
@@ -223,11 +230,35 @@ export function readSlot(slot: Slot, input: SlotInput): SlotValue | null {
   return READERS[slot](input);
 }
 
+/** An answer that corrects an earlier slot instead ("sorki, pomyłka, powinno być 919,332" at "Czy zapisać?"). */
+export interface Correction {
+  corrected: SlotValue;
+  slot: Slot;
+}
+
+/**
+ * The answer to a prompt: its own slot's value, or — when the prompt allows correcting an
+ * earlier slot (`corrects`) and the message gives that one without a plain yes — the correction.
+ */
+export function readAnswer(slot: Slot, input: SlotInput, corrects?: Slot): SlotValue | Correction | null {
+  if (corrects && readYesNo(input.text) !== true) {
+    const c = readSlot(corrects, input);
+    if (c !== null) return { corrected: c, slot: corrects };
+  }
+  return readSlot(slot, input);
+}
+
+/** A prompt result that is a correction. */
+export function isCorrection(v: unknown): v is Correction {
+  return typeof v === 'object' && v !== null && 'corrected' in v;
+}
+
 /** The slot and button titles an active prompt was started with (from its stored options). */
-export function promptSlot(options: PromptOptions | undefined): { slot: Slot; titles: string[] } | null {
+export function promptSlot(options: PromptOptions | undefined): { slot: Slot; titles: string[]; corrects?: Slot; answers?: string } | null {
   const marks = (options?.prompt as { channelData?: { kropla?: KroplaMarks } } | undefined)?.channelData?.kropla;
   if (!marks?.expects) return null;
-  return { slot: marks.expects, titles: (options?.validations as { titles?: string[] } | undefined)?.titles ?? [] };
+  const v = (options?.validations ?? {}) as { titles?: string[]; corrects?: Slot; answers?: string };
+  return { slot: marks.expects, titles: v.titles ?? [], corrects: v.corrects, answers: v.answers };
 }
 
 /** Slots whose answer is free text: never mistaken for a new task or a question. */

@@ -12,13 +12,13 @@ import { foldDiacritics } from '../src/domain/streets';
 import type { Locale } from '../src/i18n/i18n';
 import type { Slot } from './context';
 import { knowledgeBase, type KnowledgeHit } from './knowledge';
-import { FREE_TEXT_SLOTS, readSlot, type SlotValue } from './slots';
+import { FREE_TEXT_SLOTS, readAnswer, type Correction, type SlotValue } from './slots';
 
 export type Understanding =
   | { kind: 'help' }
   | { kind: 'cancel' }
   | { kind: 'handoff' }
-  | { kind: 'value'; value: SlotValue }
+  | { kind: 'value'; value: SlotValue | Correction }
   | { kind: 'question'; hit: KnowledgeHit }
   | { kind: 'switch'; intent: string }
   | { kind: 'reask' };
@@ -26,6 +26,8 @@ export type Understanding =
 export interface AnswerInput {
   slot: Slot;
   titles: string[];
+  corrects?: Slot;
+  answers?: string;
   text: string;
   nlu: NluResult | null;
   attachments: number;
@@ -69,7 +71,7 @@ export function understand(i: AnswerInput): Understanding {
   const freeText = FREE_TEXT_SLOTS.includes(i.slot);
   if (nlu && nlu.intent === 'agent.handoff' && nlu.score >= 0.85 && !freeText) return { kind: 'handoff' };
 
-  const value = readSlot(i.slot, { text: i.text, nlu, titles: i.titles, attachments: i.attachments, mode: 'answer' });
+  const value = readAnswer(i.slot, { text: i.text, nlu, titles: i.titles, answers: i.answers, attachments: i.attachments, mode: 'answer' }, i.corrects);
   const strongTask = nlu && i.tasks.includes(nlu.intent) && nlu.intent !== i.task && nlu.score >= 0.8;
   if (value !== null) {
     // Free text takes anything — except a clear question to answer first, or (for an address) a clearly different task.
@@ -84,6 +86,7 @@ export function understand(i: AnswerInput): Understanding {
   const hit = questionHit(i.text, nlu, i.locale);
   if (hit) return { kind: 'question', hit };
   if (!NO_IS_AN_ANSWER.includes(i.slot) && SOFT_CANCEL_RE.test(n)) return { kind: 'cancel' };
-  if (nlu && i.tasks.includes(nlu.intent) && nlu.intent !== i.task && nlu.score >= SWITCH_SCORE) return { kind: 'switch', intent: nlu.intent };
+  if (nlu && nlu.intent === 'help' && nlu.score >= 0.8) return { kind: 'help' };
+  if (nlu && i.tasks.includes(nlu.intent) && nlu.intent !== 'help' && nlu.intent !== i.task && nlu.score >= SWITCH_SCORE) return { kind: 'switch', intent: nlu.intent };
   return { kind: 'reask' };
 }

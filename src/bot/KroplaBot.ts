@@ -21,7 +21,7 @@ import { type PromptOptions } from 'botbuilder-dialogs';
 import { promptSlot, readYesNo, resetTurnSlots } from '../../dialogs/slots';
 import { understand, questionHit } from '../../dialogs/understanding';
 import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
-import { contextOf, resolveFollowUp, splitRequests } from '../../dialogs/requests';
+import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
 
 export type { ConversationPrefs } from './state';
 
@@ -29,6 +29,38 @@ export type { ConversationPrefs } from './state';
 const ACT = 0.55;
 /** Words about water, sewage, meters and bills: such a question is never refused as out of scope. */
 const WATER_RE = /wod|kanaliz|scie|sciek|wodomierz|licznik|podlicznik|rur|kran|hydrant|faktur|rachun|oplat|nadplat|odset|awari|ibok|bok\b|water|sewage|meter|pipe|tap|bill|invoice|вод|каналіз|лічильн|рахун|труб/;
+/**
+ * Words that name a task outright. When NLU is unsure, a task among its candidates that the
+ * message names wins; a strong cue (an emergency, the word "reklamacja") wins over an unsure guess.
+ */
+const TASK_CUES: Array<[string, RegExp, boolean]> = [
+  ['outage.report', /\b(cofa|cofn|cofo|zalew|zalal|zalan|pekl|pekla rura|wybil|wybilo|leje sie|tryska|wyplywa|wylewa|gnojow|szambo|studzienk|burst|flood|прорив|затоп)/, true],
+  ['complaint.file', /reklamac|complaint|скарг/, true],
+  ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
+  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
+  ['invoices.list', /faktur|invoice|рахун|\bfv\s*\//, false],
+  ['consumption.report', /zuzy|zuzyc|ile wody|consumption|how much water|споживан/, false],
+  ['payment.info', /\bqr\b|numer konta|nr konta|na jakie konto|numer rachunku|dane do przelewu|account number/, false],
+  ['balance.check', /wplat|doszl|saldo|zaleg|do zaplaty|dlug|\bowe\b|balance|борг|баланс/, false],
+  ['outage.subscribe', /alert|powiadom|informowa|info o (przerw|awari|wylacz)|dostawac info|notify|сповіщ/, false],
+  ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
+  ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt)/, false],
+];
+/** Requests that are not about water at all (writing, weather, jokes): out of scope even with "woda" in them. */
+const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod|horoskop|wypracowan|poem|joke|song|weather|вірш|пісн|погод/;
+
+/** The task a message names when NLU is unsure (see {@link TASK_CUES}), or null. */
+function cuedTask(nlu: NluResult, confident: boolean): string | null {
+  const f = foldDiacritics(nlu.text);
+  const top = nlu.intents.slice(0, 4).map((i) => i.intent);
+  for (const [intent, re, strong] of TASK_CUES) {
+    if (!re.test(f)) continue;
+    if (strong && (!confident || ['outage.report', 'message.send', 'outage.check'].includes(nlu.intent))) return intent === nlu.intent ? null : intent;
+    if (!confident && top.includes(intent)) return intent;
+  }
+  return null;
+}
+
 /** Asking to go back to the interrupted task in words. */
 const RESUME_RE = /wroc|wracam|wracajmy|kontynu|dokoncz|dalej z|go back|continue|resume|поверн|продовж/;
 
@@ -229,7 +261,7 @@ export class KroplaBot extends ActivityHandler {
       }
       return;
     }
-    const parts = splitRequests(nlu.text, this.app.recognizer, { language: info.locale, today: info.now, tasks: TASK_INTENTS });
+    const parts = splitRequests(nlu.text, this.app.recognizer, { language: info.locale, today: info.now, tasks: TASK_INTENTS, cue: (n) => cuedTask(n, TASK_INTENTS.includes(n.intent) && n.score >= 0.8) });
     if (parts.length >= 2) {
       prefs.misses = 0;
       prefs.queue = parts.map((p) => ({ intent: p.intent, text: p.text }));
@@ -244,8 +276,29 @@ export class KroplaBot extends ActivityHandler {
       return;
     }
     const hit = knowledgeBase().find(nlu.text, info.locale);
+    if (hit?.cued && hit.entry.kind === 'notOurs') {
+      prefs.misses = 0;
+      await this.answerKnowledge(ctx, hit, prefs, false);
+      return;
+    }
     const asked = questionHit(nlu.text, nlu, info.locale);
-    if (taskish && !(nlu.intent !== 'info.question' && asked && nlu.score < 0.75 && asked.score >= 6)) {
+    // A question about the rules of a task ("czy mogę zapłacić gotówką?") is answered, not turned into the task.
+    const rulesQuestion = asked && (asked.cued || (nlu.score < 0.75 && asked.score >= 6));
+    const cued = cuedTask(nlu, taskish && nlu.score >= 0.8);
+    const story = !taskish && !cued ? requestOfStory(nlu.text, this.app.recognizer, { language: info.locale, today: info.now, tasks: TASK_INTENTS }) : null;
+    if (story && !rulesQuestion) {
+      prefs.misses = 0;
+      info.nlu = story;
+      await this.startTask(dc, story.intent, info, prefs);
+      return;
+    }
+    if (cued && !rulesQuestion) {
+      prefs.misses = 0;
+      info.nlu = { ...nlu, intent: cued, score: Math.max(nlu.score, ACT) };
+      await this.startTask(dc, cued, info, prefs);
+      return;
+    }
+    if (taskish && !rulesQuestion) {
       prefs.misses = 0;
       await this.startTask(dc, nlu.intent, info, prefs);
       return;
@@ -262,9 +315,11 @@ export class KroplaBot extends ActivityHandler {
       await routeByIntent(dc, nlu.intent, info);
       return;
     }
-    const water = nlu.intent === 'info.question' || WATER_RE.test(foldDiacritics(nlu.text));
+    const f = foldDiacritics(nlu.text);
+    const recent = prefs.context && info.now.getTime() - Date.parse(prefs.context.at) < 10 * 60_000 && f.split(' ').length <= 10;
+    const water = !NOT_WATER_RE.test(f) && (nlu.intent === 'info.question' || WATER_RE.test(f) || Boolean(recent));
     prefs.misses = (prefs.misses ?? 0) + 1;
-    if (water && (nlu.intent === 'None' || nlu.intent === 'info.question')) {
+    if (water && (nlu.intent === 'None' || nlu.intent === 'info.question' || recent)) {
       // A water matter with no answer at hand: say so, and offer a person or a message to the office.
       await say(ctx, 'kb.cannotAnswer', {}, [taskLabel(ctx, 'agent.handoff'), taskLabel(ctx, 'message.send')], { refusal: 'notUnderstood' });
       return;

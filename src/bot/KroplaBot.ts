@@ -44,7 +44,7 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['balance.check', /wplat|doszl|saldo|zaleg|do zaplaty|dlug|\bowe\b|balance|борг|баланс/, false],
   ['outage.subscribe', /alert|powiadom|informowa|info o (przerw|awari|wylacz)|dostawac info|notify|сповіщ/, false],
   ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
-  ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt)/, false],
+  ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
 ];
 /** Requests that are not about water at all (writing, weather, jokes): out of scope even with "woda" in them. */
 const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod|horoskop|wypracowan|poem|joke|song|weather|вірш|пісн|погод/;
@@ -53,6 +53,8 @@ const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod
 function cuedTask(nlu: NluResult, confident: boolean): string | null {
   const f = foldDiacritics(nlu.text);
   const top = nlu.intents.slice(0, 4).map((i) => i.intent);
+  // A number said with "licznik"/"odczyt" is a reading.
+  if (!confident && nlu.entities.some((e) => e.type === 'meterValue') && /licznik|wodomierz|odczyt|stan|meter|reading|лічильн|показ/.test(f)) return nlu.intent === 'reading.submit' ? null : 'reading.submit';
   for (const [intent, re, strong] of TASK_CUES) {
     if (!re.test(f)) continue;
     if (strong && (!confident || ['outage.report', 'message.send', 'outage.check'].includes(nlu.intent))) return intent === nlu.intent ? null : intent;

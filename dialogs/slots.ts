@@ -44,7 +44,7 @@ function meterNumbers(text: string): number[] {
   const out: number[] = [];
   // dates (15.11.2026, 15.11) and times are not readings
   const cleaned = text.replace(/\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/g, ' ').replace(/\b\d{1,2}:\d{2}\b/g, ' ');
-  for (const m of cleaned.matchAll(/(?<![\d,.])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d{1,3}))?(?![\d])/g)) {
+  for (const m of cleaned.matchAll(/(?<![\d,.-])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d{1,3}))?(?![\d])/g)) {
     const litres = parseMeterValue(m[0]);
     if (litres !== null && litres >= 0 && litres <= MAX_METER_LITRES) out.push(litres);
   }
@@ -94,7 +94,8 @@ export function readYesNo(text: string): boolean | null {
   if (direct !== null) return direct;
   const n = norm(text);
   if (/^(tak|jasne|pewnie|oczywiscie|ok|okej|dobrze|zgoda|zgadza sie|potwierdzam|prosze|poprosze|yes|yeah|yep|sure|correct|right|так|звісно|звичайно|добре|авжеж|ага)\b/.test(n)) return true;
-  if (/^(nie|no|nope|ні|не)\b/.test(n)) return false;
+  // "nie, mam nowy mail…" is a no; "nie mam wody na Mikołowskiej…" is not an answer at all.
+  if (/^(nie|no|nope|ні|не)\b/.test(n) && (n.split(' ').length <= 3 || /^\s*(nie|no|nope|ні|не)\s*[,.;:!—–-]/i.test(text))) return false;
   if (/\b(zgadza sie|wszystko sie zgadza|dokladnie tak|tak jest|wysylaj|wyslij|zapisz|zapisuj|wlacz|zglos|potwierdzam|that.?s right|go ahead|please do|так,? )\b/.test(n)) return true;
   if (/\b(jednak nie|raczej nie|nie chce|nie trzeba|nie teraz|nie wysylaj|nie zapisuj|never mind|not now|no thanks)\b/.test(n)) return false;
   return null;

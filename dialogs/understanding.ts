@@ -84,6 +84,8 @@ export function understand(i: AnswerInput): Understanding {
     return { kind: 'value', value };
   }
   const hit = questionHit(i.text, nlu, i.locale);
+  // "nie mam wody na Mikołowskiej 12, czy jest awaria?" is the outage check itself, not a question about rules.
+  if (strongTask && nlu && !hit?.cued && nlu.intent !== 'help') return { kind: 'switch', intent: nlu.intent };
   if (hit) return { kind: 'question', hit };
   if (!NO_IS_AN_ANSWER.includes(i.slot) && SOFT_CANCEL_RE.test(n)) return { kind: 'cancel' };
   if (nlu && nlu.intent === 'help' && nlu.score >= 0.8) return { kind: 'help' };

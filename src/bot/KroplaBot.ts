@@ -279,7 +279,8 @@ export class KroplaBot extends ActivityHandler {
     }
     const hit = knowledgeBase().find(nlu.text, info.locale);
     if (hit?.cued && hit.entry.kind === 'notOurs') {
-      prefs.misses = 0;
+      // Not ours: answered, but it counts as a miss (the next miss offers a person).
+      prefs.misses = (prefs.misses ?? 0) + 1;
       await this.answerKnowledge(ctx, hit, prefs, false);
       return;
     }

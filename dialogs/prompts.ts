@@ -50,6 +50,11 @@ function slotValidator(fallback: Slot) {
     const info = turnInfo(pc.context);
     const nlu = info.nlu && info.nlu.text.trim() === said ? info.nlu : null;
     const value = readAnswer(slot, { text: said, nlu, titles, answers: spec.answers, attachments: pc.context.activity.attachments?.length ?? 0, mode: 'answer' }, spec.corrects);
+    // A meter photo answers the reading prompt (read by OCR in the reading dialog).
+    if (slot === 'meterValue' && (pc.context.activity.attachments ?? []).some((a) => /^data:image\//i.test(a.contentUrl ?? ''))) {
+      (pc.recognized as { value: unknown }).value = said;
+      return true;
+    }
     if (value === null) {
       // A prompt that handles what it cannot read itself (e.g. the e-mailed code: then the number is asked again).
       if (!(pc.options.validations as { acceptAny?: boolean } | undefined)?.acceptAny) return false;

@@ -22,6 +22,10 @@ import { promptSlot, readYesNo, resetTurnSlots } from '../../dialogs/slots';
 import { understand, questionHit } from '../../dialogs/understanding';
 import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
 import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
+import { photosOf } from '../../dialogs/ReadingPhotoDialog';
+
+/** A photo captioned with this is a meter reading to read from the photo. */
+const PHOTO_READING = /\bodczyt|meter reading|показник/i;
 
 export type { ConversationPrefs } from './state';
 
@@ -94,6 +98,11 @@ export class KroplaBot extends ActivityHandler {
       if (joined && ctx.activity.channelId !== 'telegram') await this.greetOnce(ctx);
       await next();
     });
+    // Web Chat says `webchat/join` as soon as the widget connects: greet a new conversation at once.
+    this.onEvent(async (ctx, next) => {
+      if (ctx.activity.name === 'webchat/join') await this.greetOnce(ctx);
+      await next();
+    });
   }
 
   override async run(ctx: TurnContext): Promise<void> {
@@ -122,6 +131,14 @@ export class KroplaBot extends ActivityHandler {
     const dc = await this.dialogs.createContext(ctx);
     if (!dc.activeDialog && (await this.answerToOpenCase(ctx, info))) return;
 
+    const folded = foldDiacritics(text).replace(/[!.]+$/, '');
+    if (PHOTO_READING.test(folded) && photosOf(ctx.activity).length && !(dc.activeDialog && dc.stack[0].id.startsWith('reading.submit'))) {
+      // a meter photo sent with "odczyt" starts the reading from the photo, whatever was going on
+      await dc.cancelAllDialogs();
+      await routeByIntent(dc, 'reading.submit', info);
+      await this.prefs.set(ctx, prefs);
+      return;
+    }
     const offer = prefs.offer;
     prefs.offer = undefined;
     if (dc.activeDialog) {

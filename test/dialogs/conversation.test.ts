@@ -49,7 +49,7 @@ describe('prompts are marked with what they expect', () => {
     expect(expects(last(replies))).toBe('meterValue');
     const other = chat(app);
     const r = await other.say('qwrty zxcv bnm');
-    expect(refusal(last(r))).toBe('notUnderstood');
+    expect(['notUnderstood', 'outOfScope']).toContain(refusal(last(r)));
   });
 });
 
@@ -149,7 +149,8 @@ describe('follow-ups, several requests, knowledge in the middle of a task', () =
 
   test('"a pod numerem 8?" after an outage answer checks the same street', async () => {
     const c = chat(app);
-    await c.say('czy jest awaria na Gliwickiej 88?');
+    const first = await c.text('czy jest jakaś awaria wody na Gliwickiej 88?');
+    expect(first).toMatch(/Gliwicka 88/);
     const follow = await c.text('a pod numerem 8?');
     expect(follow).toMatch(/Gliwicka 8\b/);
   });

@@ -4,6 +4,7 @@
  *
  * @example addressKey('2001:db8:1:2:aaaa::1') // → '2001:db8:1:2::/64'; addressKey('::ffff:10.0.0.7') // → '10.0.0.7'
  */
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 
@@ -30,4 +31,18 @@ export function addressKey(raw: string | undefined | null): string {
 /** The counting key of a request's peer (the socket's remote address). */
 export function requestAddressKey(req: IncomingMessage): string {
   return addressKey(req.socket.remoteAddress);
+}
+
+/** A stable pseudonym of an address key for counters kept in the database (no client address is stored in clear). */
+export function addressPseudonym(key: string): string {
+  return createHash('sha256').update(`kropla-address:${key}`).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The client's address key a channel put on an inbound activity (`channelData.clientAddress`, set by the
+ * server, never taken from the client), or undefined (Telegram, tests).
+ */
+export function activityAddress(activity: { channelData?: unknown } | undefined): string | undefined {
+  const cd = activity?.channelData as { clientAddress?: unknown } | undefined;
+  return typeof cd?.clientAddress === 'string' ? cd.clientAddress : undefined;
 }

@@ -164,7 +164,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       if (!r.ok && r.reason === 'throttled') {
         log.info({ reason: r.reason }, 'staff login refused');
         res.header('Retry-After', String(r.retryAfterSeconds));
-        sendError(res, 429, 'too_many_requests', `too many sign-in attempts from this address; try again in ${r.retryAfterSeconds} s`);
+        sendError(res, 429, 'too_many_requests', `sign-in from this address is locked for a while (too many attempts); try again in ${r.retryAfterSeconds} s`);
         return;
       }
       if (!r.ok) {

@@ -68,7 +68,7 @@ export class DirectLineChannel implements OutboundSink {
    * A customer's activity: validated, stored (the echo Web Chat waits for), and handed to the bot.
    * Uploaded files are stored and reach the bot as `data:` URLs. Returns the activity id.
    */
-  async receive(conversationId: string, userId: string, body: unknown, files: UploadedFile[] = []): Promise<Parsed<{ id: string }>> {
+  async receive(conversationId: string, userId: string, body: unknown, files: UploadedFile[] = [], from: { address?: string } = {}): Promise<Parsed<{ id: string }>> {
     const scope = { conversationId, userId, timestamp: new Date().toISOString() };
     const stored: BfAttachment[] = [];
     const forBot: BfAttachment[] = [];
@@ -87,7 +87,10 @@ export class DirectLineChannel implements OutboundSink {
     const saved = await this.store.append(conversationId, (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }));
     this.hub.published(conversationId, saved);
     this.log.debug({ conversationId, seq: saved.seq, type: inbound.type }, 'activity received');
-    this.schedule(conversationId, { ...saved.activity, ...(files.length ? { attachments: forBot } : {}) });
+    // The client's address key goes to the bot's turn only (guess counting), never into the stored activity.
+    const forTurn: Partial<Activity> = { ...saved.activity, ...(files.length ? { attachments: forBot } : {}) };
+    if (from.address) forTurn.channelData = { ...((saved.activity.channelData as object | undefined) ?? {}), clientAddress: from.address };
+    this.schedule(conversationId, forTurn);
     return { ok: true, value: { id: saved.activity.id as string } };
   }
 

@@ -23,15 +23,19 @@ import { BotStateItem } from './BotStateItem';
 import { TranscriptEntry } from './TranscriptEntry';
 import { DirectLineActivity } from './DirectLineActivity';
 import { DirectLineConversation } from './DirectLineConversation';
+import { DirectLineInbox } from './DirectLineInbox';
+import { AppSetting } from './AppSetting';
 
 export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
+  DirectLineInbox, AppSetting,
 };
 
 export const ENTITIES = [
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
+  DirectLineInbox, AppSetting,
 ];

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
+import { clientAddress } from '../channels/directline/http';
 
 function expandIPv6(ip: string): string[] | null {
   const [head, tail] = ip.split('::');
@@ -28,9 +29,9 @@ export function addressKey(raw: string | undefined | null): string {
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-/** The counting key of a request's peer (the socket's remote address). */
-export function requestAddressKey(req: IncomingMessage): string {
-  return addressKey(req.socket.remoteAddress);
+/** The counting key of a request's client: the socket's peer, or behind `trustProxy` reverse proxies (`TRUST_PROXY`) the address they saw. */
+export function requestAddressKey(req: IncomingMessage, trustProxy = 0): string {
+  return addressKey(clientAddress(req, trustProxy));
 }
 
 /** A stable pseudonym of an address key for counters kept in the database (no client address is stored in clear). */

@@ -6,6 +6,7 @@
  * e-mailed codes instead of locking the customer out, so a fresh code always works. E-mailed codes are
  * limited per customer, per chat and per address each hour. Only code hashes are stored.
  */
+import { sqlOf } from '../db/sql';
 import { createHash, randomInt } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { IsNull, MoreThan } from 'typeorm';
@@ -157,8 +158,8 @@ export class LinkService {
 
   /** The customer linked to a chat user, if any. */
   async linkedCustomerId(channel: string, channelUserId: string): Promise<number | null> {
-    const link = await this.ds.getRepository(ChatLink).findOne({ where: { channel, channelUserId } });
-    return link?.customerId ?? null;
+    const link = await sqlOf(this.ds).one<{ customerId: number | string }>('SELECT "customerId" FROM chat_link WHERE "channel" = $1 AND "channelUserId" = $2', [channel, channelUserId]);
+    return link ? Number(link.customerId) : null;
   }
 
   async unlink(channel: string, channelUserId: string): Promise<boolean> {

@@ -160,7 +160,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     try {
       if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send JSON');
       const body = parseOrThrow(loginSchema, req.body ?? {});
-      const r = await auth.login(body.email, body.password, { address: requestAddressKey(req) });
+      const r = await auth.login(body.email, body.password, { address: requestAddressKey(req, app.config.trustProxy) });
       if (!r.ok && r.reason === 'throttled') {
         log.info({ reason: r.reason }, 'staff login refused');
         res.header('Retry-After', String(r.retryAfterSeconds));

@@ -105,7 +105,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   }
 
   server.post('/api/webchat/token', route(async (req, res) => {
-    if (limited(res, tokenLimiter.hit(clientAddress(req)))) return;
+    if (limited(res, tokenLimiter.hit(clientAddress(req, app.config.trustProxy)))) return;
     const scope = { conv: newConversationId(), user: newUserId() };
     const { token, expires_in } = dl.tokens.issue(scope);
     res.setHeader('Cache-Control', 'no-store');
@@ -144,9 +144,10 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
     const body = req.body as { type?: unknown } | undefined;
     if (body?.type !== 'typing' && limited(res, messageLimiter.hit(claims.conv))) return;
-    const r = await dl.receive(claims.conv, claims.user, body, [], { address: requestAddressKey(req) });
+    const r = await dl.receive(claims.conv, claims.user, body, [], { address: requestAddressKey(req, app.config.trustProxy) });
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
-    res.json(r.value);
+    if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds)); // saturated: answered with the busy reply
+    res.json({ id: r.value.id });
   }));
 
   server.get('/v3/directline/conversations/:id/activities', route(async (req, res) => {
@@ -209,7 +210,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     }
     if (files.length === 0) return sendError(res, 400, 'invalid', 'no file in the upload', 'file');
     if (!(await filesWelcome(claims))) return sendError(res, 403, 'files_not_expected', 'a file can be sent when Kropla asks for one (a complaint, a meter photo) or in a chat linked to an account');
-    const address = requestAddressKey(req);
+    const address = requestAddressKey(req, app.config.trustProxy);
     const wait = await overQuota(claims.conv, address, files.length);
     if (wait !== null) {
       res.setHeader('Retry-After', String(Math.max(1, wait)));
@@ -222,7 +223,8 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     const r = await dl.receive(claims.conv, claims.user, activity, files, { address });
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
     log.info({ conversationId: claims.conv, files: files.length }, 'files uploaded');
-    res.json(r.value);
+    if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds));
+    res.json({ id: r.value.id });
   }));
 
   server.get('/v3/directline/attachments/:key', async (req: Request, res: Response) => {

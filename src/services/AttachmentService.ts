@@ -33,6 +33,10 @@ export class AttachmentService {
     return r.affected ?? 0;
   }
 
+  async byId(id: number): Promise<Attachment | null> {
+    return this.ds.getRepository(Attachment).findOne({ where: { id } });
+  }
+
   async byAccessKey(key: string): Promise<Attachment | null> {
     return this.ds.getRepository(Attachment).findOne({ where: { accessKey: key } });
   }

@@ -23,15 +23,19 @@ import { BotStateItem } from './BotStateItem';
 import { TranscriptEntry } from './TranscriptEntry';
 import { DirectLineActivity } from './DirectLineActivity';
 import { DirectLineConversation } from './DirectLineConversation';
+import { FeedEvent } from './FeedEvent';
+import { ImportRun } from './ImportRun';
 
 export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
+  FeedEvent, ImportRun,
 };
 
 export const ENTITIES = [
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
+  FeedEvent, ImportRun,
 ];

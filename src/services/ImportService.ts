@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { In, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Customer, Invoice, Meter, Payment, Reading, ServicePoint } from '../../models';
+import { Customer, ImportRun, Invoice, Meter, Payment, Reading, ServicePoint } from '../../models';
 import { isValidPolishIban } from '../domain/iban';
 import { streetKey } from '../domain/streets';
 import { toGrosze, toLitres } from '../domain/format';
-import { cubicMetres, isoDate, money, parseOrThrow } from './validation';
+import { cubicMetres, isoDate, isoDateTime, money, parseOrThrow } from './validation';
 
 const readingSchema = z.object({
   date: isoDate,
@@ -65,7 +65,8 @@ const customerSchema = z.object({
   payments: z.array(paymentSchema).default([]),
 });
 
-export const importSchema = z.object({ customers: z.array(customerSchema) });
+/** `asOf`: when billing exported the data (contracts §8); chat answers say "Stan na …" from it. */
+export const importSchema = z.object({ asOf: isoDateTime.optional(), customers: z.array(customerSchema) });
 export type ImportFile = z.infer<typeof importSchema>;
 export type ImportCustomer = z.infer<typeof customerSchema>;
 export interface ImportResult {
@@ -95,6 +96,7 @@ export class ImportService {
           result.readings += c.servicePoints.reduce((a, sp) => a + sp.meters.reduce((b, m) => b + m.readings.length, 0), 0);
         }
       }
+      await em.getRepository(ImportRun).insert({ asOf: file.asOf ? new Date(file.asOf) : new Date(), customers: result.customers });
     });
     return result;
   }

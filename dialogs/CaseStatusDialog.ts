@@ -28,13 +28,13 @@ export class CaseStatusDialog extends WaterfallDialog {
           await step.context.sendActivity([tr(step.context, 'cases.listHeader', { n: own.length }), ...own.map((c) => describe(step.context, c))].join('\n'));
           return step.endDialog();
         }
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'cases.askNumber'), tr(step.context, 'cases.askNumber')));
+        return step.prompt(PROMPT.freeText, promptWith('caseNumber', tr(step.context, 'cases.askNumber'), tr(step.context, 'cases.askNumber')));
       },
       async (step) => {
         const info = turnInfo(step.context);
         const number = normalizeCaseNumber(String(step.result ?? ''));
         if (!number) {
-          await say(step.context, 'cases.badNumber');
+          await say(step.context, 'cases.badNumber', {}, [], { refusal: 'notUnderstood' });
           return step.endDialog();
         }
         const c = await app.services.cases.visibleTo(number, { customerId: info.customerId, chatId: info.chat.id });

@@ -19,14 +19,14 @@ export class ComplaintDialog extends WaterfallDialog {
     super('complaint.file', [
       async (step) => {
         const titles = COMPLAINT_CATEGORIES.map((c) => tr(step.context, `complaint.category.${c}`));
-        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'complaint.askCategory'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return step.prompt(PROMPT.choice, promptWith('category', tr(step.context, 'complaint.askCategory'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const titles = COMPLAINT_CATEGORIES.map((c) => tr(step.context, `complaint.category.${c}`));
         const category = COMPLAINT_CATEGORIES[matchChoice(String(step.result), titles)];
         values(step).category = category;
         if (category === 'meter') await say(step.context, 'complaint.meterTestCost');
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'complaint.askText'), tr(step.context, 'complaint.askTextRetry')));
+        return step.prompt(PROMPT.freeText, promptWith('description', tr(step.context, 'complaint.askText'), tr(step.context, 'complaint.askTextRetry')));
       },
       async (step) => {
         const v = values(step);
@@ -35,7 +35,7 @@ export class ComplaintDialog extends WaterfallDialog {
         const photos = attachmentsOf(step.context.activity);
         if (photos.length) await savePhotos(app, info.chat.id, photos);
         const skip = tr(step.context, 'complaint.skipFiles');
-        return step.prompt(PROMPT.attachments, promptWith(tr(step.context, 'complaint.askFiles'), tr(step.context, 'complaint.askFiles'), [skip]));
+        return step.prompt(PROMPT.attachments, promptWith('attachments', tr(step.context, 'complaint.askFiles'), tr(step.context, 'complaint.askFiles'), [skip]));
       },
       async (step) => {
         const info = turnInfo(step.context);
@@ -43,7 +43,7 @@ export class ComplaintDialog extends WaterfallDialog {
         const saved = files.length ? await savePhotos(app, info.chat.id, files) : 0;
         if (saved) await say(step.context, 'complaint.filesReceived', { n: saved });
         const titles = ['chat', 'email', 'phone'].map((k) => tr(step.context, `complaint.contact.${k}`));
-        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'complaint.askContact'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return step.prompt(PROMPT.choice, promptWith('contact', tr(step.context, 'complaint.askContact'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);
@@ -55,7 +55,7 @@ export class ComplaintDialog extends WaterfallDialog {
         const customer = info.customerId ? await app.services.customers.byId(info.customerId) : null;
         const onFile = v.contactPreference === 'email' ? customer?.email : customer?.phone;
         if (onFile) return step.next(onFile);
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, v.contactPreference === 'email' ? 'complaint.askEmail' : 'complaint.askPhone'), tr(step.context, 'complaint.askContactRetry')));
+        return step.prompt(PROMPT.freeText, promptWith(v.contactPreference === 'email' ? 'email' : 'phone', tr(step.context, v.contactPreference === 'email' ? 'complaint.askEmail' : 'complaint.askPhone'), tr(step.context, 'complaint.askContactRetry')));
       },
       async (step) => {
         const v = values(step);
@@ -63,7 +63,7 @@ export class ComplaintDialog extends WaterfallDialog {
         const summary = tr(step.context, 'complaint.summary', {
           category: tr(step.context, `complaint.category.${String(v.category)}`), text: String(v.text).slice(0, 300), contact: tr(step.context, `complaint.contact.${String(v.contactPreference)}`),
         });
-        return step.prompt(PROMPT.yesNo, promptWith(summary, tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'complaint.send'), tr(step.context, 'common.cancel')]));
+        return step.prompt(PROMPT.yesNo, promptWith('yesNo', summary, tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'complaint.send'), tr(step.context, 'common.cancel')]));
       },
       async (step) => {
         const answer = String(step.result);

@@ -27,15 +27,15 @@ export class EInvoiceDialog extends WaterfallDialog {
         }
         values(step).email = customer.email;
         if (!customer.email) return step.next(false);
-        return step.prompt(PROMPT.yesNo, promptWith(tr(step.context, 'einvoice.confirmEmail', { email: customer.email, saving: formatMoney(monthlySavingGrosze()) }), tr(step.context, 'common.yesNoRetry'), yesNo(step.context)));
+        return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'einvoice.confirmEmail', { email: customer.email, saving: formatMoney(monthlySavingGrosze()) }), tr(step.context, 'common.yesNoRetry'), yesNo(step.context)));
       },
       async (step) => {
         if (step.result !== false && parseYesNo(String(step.result))) return step.next(values(step).email);
-        return step.prompt(PROMPT.email, promptWith(tr(step.context, 'einvoice.askEmail'), tr(step.context, 'einvoice.badEmail')));
+        return step.prompt(PROMPT.email, promptWith('email', tr(step.context, 'einvoice.askEmail'), tr(step.context, 'einvoice.badEmail')));
       },
       async (step) => {
         values(step).email = String(step.result).trim();
-        return step.prompt(PROMPT.yesNo, promptWith(tr(step.context, 'einvoice.consent', { email: String(values(step).email) }), tr(step.context, 'common.yesNoRetry'), yesNo(step.context)));
+        return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'einvoice.consent', { email: String(values(step).email) }), tr(step.context, 'common.yesNoRetry'), yesNo(step.context)));
       },
       async (step) => {
         if (!parseYesNo(String(step.result))) {

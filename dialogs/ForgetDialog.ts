@@ -11,7 +11,7 @@ import { parseYesNo } from './parsing';
 export class ForgetDialog extends WaterfallDialog {
   constructor(app: App) {
     super('account.forget', [
-      async (step) => step.prompt(PROMPT.yesNo, promptWith(tr(step.context, 'forget.confirm'), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')])),
+      async (step) => step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'forget.confirm'), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')])),
       async (step) => {
         if (!parseYesNo(String(step.result))) {
           await say(step.context, 'forget.kept');

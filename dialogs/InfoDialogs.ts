@@ -43,7 +43,7 @@ export class ResumeDialog extends WaterfallDialog {
       async (step) => {
         const { dialogId } = step.options as { dialogId: string };
         (step.values as { dialogId?: string }).dialogId = dialogId;
-        return step.prompt(PROMPT.yesNo, promptWith(tr(step.context, 'common.resume', { task: taskLabel(step.context, dialogId) }), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')]));
+        return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'common.resume', { task: taskLabel(step.context, dialogId) }), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')]));
       },
       async (step) => {
         if (parseYesNo(String(step.result))) return step.replaceDialog((step.values as { dialogId: string }).dialogId);

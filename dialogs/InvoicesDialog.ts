@@ -53,7 +53,7 @@ export class InvoicesDialog extends WaterfallDialog {
         values(step).titles = titles;
         values(step).numbers = shown.map((i) => i.number);
         lines.push(tr(step.context, 'invoices.askPdf'));
-        return step.prompt(PROMPT.choice, promptWith(lines.join('\n'), tr(step.context, 'common.chooseButton'), [...titles, tr(step.context, 'common.noThanks')], { titles: [...titles, tr(step.context, 'common.noThanks')] }));
+        return step.prompt(PROMPT.choice, promptWith('invoice', lines.join('\n'), tr(step.context, 'common.chooseButton'), [...titles, tr(step.context, 'common.noThanks')], { titles: [...titles, tr(step.context, 'common.noThanks')] }));
       },
       async (step) => {
         const v = values(step);

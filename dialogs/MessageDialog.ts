@@ -15,12 +15,12 @@ export class MessageDialog extends WaterfallDialog {
     super('message.send', [
       async (step) => {
         const titles = KINDS.map((k) => tr(step.context, `message.kind.${k}`));
-        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'message.askKind'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return step.prompt(PROMPT.choice, promptWith('choice', tr(step.context, 'message.askKind'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const titles = KINDS.map((k) => tr(step.context, `message.kind.${k}`));
         values(step).category = KINDS[matchChoice(String(step.result), titles)];
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'message.askText'), tr(step.context, 'complaint.askTextRetry')));
+        return step.prompt(PROMPT.freeText, promptWith('description', tr(step.context, 'message.askText'), tr(step.context, 'complaint.askTextRetry')));
       },
       async (step) => {
         const info = turnInfo(step.context);

@@ -25,12 +25,12 @@ export class OutageCheckDialog extends WaterfallDialog {
           const sps = await app.services.customers.servicePoints(info.customerId);
           if (sps.length) return step.next(sps.map((sp) => ({ street: sp.street, building: sp.building })));
         }
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'outages.askAddress'), tr(step.context, 'outages.askAddressRetry')));
+        return step.prompt(PROMPT.freeText, promptWith('address', tr(step.context, 'outages.askAddress'), tr(step.context, 'outages.askAddressRetry')));
       },
       async (step) => {
         const addresses: TypedAddress[] = Array.isArray(step.result) ? (step.result as TypedAddress[]) : [addressFrom(app, String(step.result ?? ''))].filter((a): a is TypedAddress => a !== null);
         if (addresses.length === 0) {
-          await say(step.context, 'outages.badAddress');
+          await say(step.context, 'outages.badAddress', {}, [], { refusal: 'notUnderstood' });
           return step.endDialog();
         }
         const found = new Map<number, OutageNotice>();

@@ -20,14 +20,14 @@ export class OutageReportDialog extends WaterfallDialog {
         v.firstText = info.nlu?.text ?? '';
         const addr = info.nlu?.entities.find((e) => e.type === 'address');
         if (addr?.type === 'address') return step.next(`${addr.street}${addr.building ? ' ' + addr.building : ''}`);
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'report.askPlace'), tr(step.context, 'report.askPlace')));
+        return step.prompt(PROMPT.freeText, promptWith('address', tr(step.context, 'report.askPlace'), tr(step.context, 'report.askPlace')));
       },
       async (step) => {
         const v = values(step);
         v.place = String(step.result ?? '').trim().slice(0, 200);
         const first = String(v.firstText ?? '');
         if (first.split(/\s+/).length >= 6) return step.next(first);
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'report.askDescription'), tr(step.context, 'report.askDescription')));
+        return step.prompt(PROMPT.freeText, promptWith('description', tr(step.context, 'report.askDescription'), tr(step.context, 'report.askDescription')));
       },
       async (step) => {
         const v = values(step);

@@ -23,13 +23,13 @@ export class OutageSubscribeDialog extends WaterfallDialog {
             return step.endDialog(true);
           }
         }
-        return step.prompt(PROMPT.freeText, promptWith(tr(step.context, 'subscribe.askAddress'), tr(step.context, 'outages.askAddressRetry')));
+        return step.prompt(PROMPT.freeText, promptWith('address', tr(step.context, 'subscribe.askAddress'), tr(step.context, 'outages.askAddressRetry')));
       },
       async (step) => {
         const info = turnInfo(step.context);
         const a = addressFrom(app, String(step.result ?? ''));
         if (!a) {
-          await say(step.context, 'outages.badAddress');
+          await say(step.context, 'outages.badAddress', {}, [], { refusal: 'notUnderstood' });
           return step.endDialog(false);
         }
         const sub = await app.services.outages.subscribeAddress(info.chat.id, a.street, a.building);

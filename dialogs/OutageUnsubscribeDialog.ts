@@ -30,7 +30,7 @@ export class OutageUnsubscribeDialog extends WaterfallDialog {
         }
         const titles = [...subs.map((s) => (s.building ? `${s.street} ${s.building}` : s.street)), tr(step.context, 'unsubscribe.all')];
         values(step).ids = subs.map((s) => s.id);
-        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'unsubscribe.choose'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return step.prompt(PROMPT.choice, promptWith('choice', tr(step.context, 'unsubscribe.choose'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const info = turnInfo(step.context);

@@ -50,7 +50,7 @@ function valueSteps(app: App): WaterfallStep[] {
       const v = values(step);
       const litres = typeof step.result === 'number' ? step.result : parseMeterValue(String(step.result ?? ''));
       if (litres === null || litres < 0 || litres > MAX_METER_LITRES) {
-        await say(step.context, 'reading.badValue');
+        await say(step.context, 'reading.badValue', {}, [], { refusal: 'notUnderstood' });
         return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId });
       }
       v.litres = litres;
@@ -61,7 +61,7 @@ function valueSteps(app: App): WaterfallStep[] {
       }
       if (outcome.status === 'suspicious') {
         const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
-        return step.prompt(PROMPT.choice, promptWith(
+        return step.prompt(PROMPT.choice, promptWith('yesNo',
           tr(step.context, 'reading.suspicious', { daily: formatCubicMetres(Math.round(outcome.dailyLitres)), usual: formatCubicMetres(Math.round(outcome.averageDailyLitres)), value: formatCubicMetres(litres) }),
           tr(step.context, 'common.chooseButton'), titles, { titles },
         ));
@@ -110,7 +110,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         if (meters.length === 1) return step.next(null);
         const titles = meters.map((m) => tr(step.context, m.kind === 'main' ? 'reading.meterMain' : 'reading.meterSub', { serial: m.serial, address: `${m.servicePoint.street} ${m.servicePoint.building}` }));
         v.meterTitles = titles;
-        return step.prompt(PROMPT.choice, promptWith(tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return step.prompt(PROMPT.choice, promptWith('meter', tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);
@@ -119,7 +119,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         if (typeof v.presetLitres === 'number') return step.next(v.presetLitres);
         const last = await app.services.readings.lastReading(v.meterId as number);
         const hint = last ? tr(step.context, 'reading.lastWas', { value: formatCubicMetres(last.valueLitres), date: formatDate(last.date) }) : '';
-        return step.prompt(PROMPT.meterValue, promptWith([tr(step.context, 'reading.askValue'), hint].filter(Boolean).join('\n'), tr(step.context, 'reading.badValue')));
+        return step.prompt(PROMPT.meterValue, promptWith('meterValue', [tr(step.context, 'reading.askValue'), hint].filter(Boolean).join('\n'), tr(step.context, 'reading.badValue')));
       },
       ...valueSteps(app),
     ]);
@@ -132,7 +132,7 @@ export class ReadingValueDialog extends WaterfallDialog {
     super(READING_VALUE, [
       async (step) => {
         Object.assign(step.values, step.options);
-        return step.prompt(PROMPT.meterValue, promptWith(tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
+        return step.prompt(PROMPT.meterValue, promptWith('meterValue', tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
       },
       ...valueSteps(app),
     ]);

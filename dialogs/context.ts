@@ -41,10 +41,36 @@ export function buttons(titles: string[]): CardAction[] {
   return titles.map((title) => ({ type: ActionTypes.ImBack, title, value: title }));
 }
 
-/** Sends `key`'s text, optionally with buttons (suggested actions). */
-export async function say(ctx: TurnContext, key: string, params: Params = {}, actions: string[] = []): Promise<void> {
+/**
+ * What a prompt asks for, named as in the customer-journey schema (test/journeys, /work/blind/SCHEMA.md):
+ * every prompt activity carries it in `channelData.kropla.expects` so that clients and the journey
+ * harness know what the bot waits for.
+ */
+export type Slot =
+  | 'meter' | 'meterValue' | 'yesNo' | 'category' | 'description' | 'attachments' | 'contact' | 'email' | 'phone'
+  | 'customerNumber' | 'linkCode' | 'terms' | 'address' | 'period' | 'invoice' | 'caseNumber' | 'form' | 'choice';
+
+/**
+ * Machine-readable marks on a bot activity (`channelData.kropla`): what a prompt expects, and
+ * whether the message is a refusal — `outOfScope` (not the water company's matter), `notOurs`
+ * (someone else handles it, named), `notUnderstood` (a fallback or a re-ask of a prompt).
+ */
+export interface KroplaMarks {
+  expects?: Slot;
+  refusal?: 'outOfScope' | 'notOurs' | 'notUnderstood';
+}
+
+/** The activity with `marks` merged into `channelData.kropla`. */
+export function marked<T extends Partial<Activity>>(activity: T, marks: KroplaMarks): T {
+  const cd = (activity.channelData ?? {}) as { kropla?: KroplaMarks };
+  return { ...activity, channelData: { ...cd, kropla: { ...(cd.kropla ?? {}), ...marks } } };
+}
+
+/** Sends `key`'s text, optionally with buttons (suggested actions) and marks. */
+export async function say(ctx: TurnContext, key: string, params: Params = {}, actions: string[] = [], marks?: KroplaMarks): Promise<void> {
   const text = tr(ctx, key, params);
-  await ctx.sendActivity(actions.length ? MessageFactory.suggestedActions(buttons(actions), text) : MessageFactory.text(text));
+  const activity = actions.length ? MessageFactory.suggestedActions(buttons(actions), text) : MessageFactory.text(text);
+  await ctx.sendActivity(marks ? marked(activity, marks) : activity);
 }
 
 /** A message with `text` and one attachment given as bytes (sent as a data: URL, channels convert it). */

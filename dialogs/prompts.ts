@@ -7,7 +7,7 @@ import { type Activity, type Attachment, MessageFactory } from 'botbuilder';
 import { type DialogSet, type PromptOptions, type PromptValidatorContext, TextPrompt, AttachmentPrompt } from 'botbuilder-dialogs';
 import { parseMeterValue, MAX_METER_LITRES } from '../src/services/ReadingService';
 import { normalizeLinkCode } from '../src/services/LinkService';
-import { buttons } from './context';
+import { buttons, marked, type Slot } from './context';
 import { matchChoice, parseYesNo } from './parsing';
 
 export const PROMPT = {
@@ -28,10 +28,13 @@ export interface ChoiceValidation {
   titles: string[];
 }
 
-/** Prompt options with buttons. */
-export function promptWith(text: string, retry: string, actions: string[] = [], validations?: object): PromptOptions {
+/**
+ * Prompt options with buttons; both the prompt and its retry carry what they expect (`slot`),
+ * and the retry is marked as not understood.
+ */
+export function promptWith(slot: Slot, text: string, retry: string, actions: string[] = [], validations?: object): PromptOptions {
   const make = (s: string): Partial<Activity> => (actions.length ? MessageFactory.suggestedActions(buttons(actions), s) : MessageFactory.text(s));
-  return { prompt: make(text) as Activity, retryPrompt: make(retry) as Activity, validations };
+  return { prompt: marked(make(text), { expects: slot }) as Activity, retryPrompt: marked(make(retry), { expects: slot, refusal: 'notUnderstood' }) as Activity, validations };
 }
 
 const text = (pc: PromptValidatorContext<string>) => (pc.recognized.succeeded ? (pc.recognized.value ?? '').trim() : '');

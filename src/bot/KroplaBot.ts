@@ -221,15 +221,15 @@ export class KroplaBot extends ActivityHandler {
     prefs.misses = (prefs.misses ?? 0) + 1;
     if (prefs.misses >= 2) {
       prefs.misses = 0;
-      await say(ctx, 'fallback.second', {}, [taskLabel(ctx, 'agent.handoff'), taskLabel(ctx, 'contact.info')]);
+      await say(ctx, 'fallback.second', {}, [taskLabel(ctx, 'agent.handoff'), taskLabel(ctx, 'contact.info')], { refusal: 'notUnderstood' });
       return;
     }
     if (nlu.intent === 'None' && nlu.score >= 0.6) {
-      await say(ctx, 'fallback.outOfScope', {}, [taskLabel(ctx, 'help')]);
+      await say(ctx, 'fallback.outOfScope', {}, [taskLabel(ctx, 'help')], { refusal: 'outOfScope' });
       return;
     }
     const likely = nlu.intents.filter((i) => i.intent !== 'None' && TASK_INTENTS.includes(i.intent)).slice(0, 2).map((i) => taskLabel(ctx, i.intent));
-    await say(ctx, 'fallback.first', {}, [...likely, taskLabel(ctx, 'help')]);
+    await say(ctx, 'fallback.first', {}, [...likely, taskLabel(ctx, 'help')], { refusal: 'notUnderstood' });
   }
 
   /**

@@ -2,14 +2,17 @@
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  // Real servers, databases and browsers on a 2-core machine: a slow moment must not fail a test.
-  testTimeout: 20_000,
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  // Trains the NLU model once (when the corpora changed) before the workers start, and gives the run
+  // its own temporary folder, removed at the end.
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
 };
 module.exports = {
-  // testTimeout is a global option: inside `projects` Jest ignores it (tests then got 5 s).
-  testTimeout: 20_000,
+  // Real servers, databases and browsers on a loaded 2-core machine: a slow moment must not fail a test.
+  // (A global option: inside `projects` Jest ignores it and keeps its 5 s default.)
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.pg\\.test\\.ts$', '\\.browser\\.test\\.ts$', '/node_modules/', '/dist/'] },
     { ...base, displayName: 'postgres', testMatch: ['<rootDir>/test/**/*.pg.test.ts'] },

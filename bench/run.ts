@@ -8,6 +8,7 @@ import { runTelegramBench } from './telegram';
 import { runOutagesBench } from './outages';
 import { runDocumentsBench } from './documents';
 import { runDirectLineBench } from './directline';
+import { runLoadBench } from './load';
 
 const SUITES: Record<string, () => Promise<void>> = {
   nlu: runNluBench,
@@ -16,6 +17,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   directline: runDirectLineBench,
   telegram: runTelegramBench,
   outages: runOutagesBench,
+  load: runLoadBench,
 };
 
 async function main(): Promise<void> {

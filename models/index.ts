@@ -23,6 +23,8 @@ import { BotStateItem } from './BotStateItem';
 import { TranscriptEntry } from './TranscriptEntry';
 import { DirectLineActivity } from './DirectLineActivity';
 import { DirectLineConversation } from './DirectLineConversation';
+import { DirectLineInbox } from './DirectLineInbox';
+import { AppSetting } from './AppSetting';
 import { FeedEvent } from './FeedEvent';
 import { ImportRun } from './ImportRun';
 
@@ -30,12 +32,12 @@ export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  FeedEvent, ImportRun,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
 };
 
 export const ENTITIES = [
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  FeedEvent, ImportRun,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
 ];

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createLogger } from './logger';
 import { openDatabase } from './db/dataSource';
+import { sqlOf } from './db/sql';
 import { ImportService } from './services/ImportService';
 import { BillingService } from './services/BillingService';
 import { ReadingService } from './services/ReadingService';
@@ -37,6 +38,7 @@ import { registerStaffRoutes } from './staff';
 import { registerBotFrameworkRoute } from './channels/botframework';
 import { registerDocumentRoutes } from './documents/routes';
 import { KroplaEventBus } from './events';
+import { Cluster } from './cluster';
 
 export interface Services {
   imports: ImportService;
@@ -69,6 +71,8 @@ export class App {
   readonly server: Server;
   readonly bot: KroplaBot;
   readonly events = new KroplaEventBus();
+  /** The other instances on the same PostgreSQL (events, one-instance jobs); inert on SQLite. */
+  readonly cluster: Cluster;
   telegram: TelegramChannel | null = null;
   private readonly senders = new Map<string, ChannelSender>();
   private readonly workers: OutboxWorker[] = [];
@@ -101,6 +105,7 @@ export class App {
       attachments: new AttachmentService(ds),
       events,
     };
+    this.cluster = new Cluster(config.database, config.instanceId, log.child({ area: 'cluster' }));
     this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);
     this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours);
     this.alerts.onQueued = () => this.pokeWorkers();
@@ -129,7 +134,9 @@ export class App {
   private startWorker(sender: ChannelSender): void {
     const w = new OutboxWorker(sender, this.services.outbox, this.services.chats, this.log.child({ worker: sender.channel }), `${this.config.instanceId}:${sender.channel}`);
     this.workers.push(w);
-    w.start();
+    if (sender.channel !== 'telegram') return w.start();
+    // One instance sends Telegram's outbox: TELEGRAM_RATE_PER_SEC is the deployment's total (contracts §11).
+    this.cluster.lead('telegram-outbox', () => w.start(), () => w.stop());
   }
 
   pokeWorkers(): void {
@@ -143,6 +150,7 @@ export class App {
 
   /** Registers channels and routes, listens, starts workers and timers. */
   async start(): Promise<void> {
+    await this.cluster.start();
     await registerDirectLine(this.server, this);
     await registerStaffRoutes(this.server, this);
     registerBotFrameworkRoute(this.server, this);
@@ -188,8 +196,21 @@ export class App {
     await Promise.all(this.workers.map((w) => w.stop()));
     await this.webhookWorker?.stop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.cluster.stop();
     if (this.ds.isInitialized) await this.ds.destroy();
   }
+}
+
+/**
+ * A generated secret kept in the database (contracts §11): the first start stores `candidate`,
+ * every later start (and every other instance) reads the stored one, so a restart does not end
+ * open web chats.
+ */
+async function sharedSecret(ds: DataSource, key: string, candidate: string): Promise<string> {
+  const sql = sqlOf(ds);
+  await sql.run('INSERT INTO app_setting ("key", "value") VALUES ($1, $2) ON CONFLICT ("key") DO NOTHING', [key, candidate]);
+  const row = await sql.one<{ value: string }>('SELECT "value" FROM app_setting WHERE "key" = $1', [key]);
+  return row?.value ?? candidate;
 }
 
 /** Opens the database (migrating it), loads demo data into an empty one, and builds the app. */
@@ -202,7 +223,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (loaded) log.info({ customers: loaded.customers }, 'demo data loaded into the empty database');
     }
     const recognizer = opts.recognizer ?? (await KroplaRecognizer.load());
-    const full = { ...config, adminImportMaxBytes: 256 * 1024 * 1024 };
+    const tokenSecret = config.webchat.tokenSecretGenerated ? await sharedSecret(ds, 'directline.secret', config.webchat.tokenSecret) : config.webchat.tokenSecret;
+    const full = { ...config, webchat: { ...config.webchat, tokenSecret }, adminImportMaxBytes: 256 * 1024 * 1024 };
     return new App(full, log, ds, recognizer, opts);
   } catch (e) {
     await ds.destroy();

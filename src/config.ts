@@ -15,7 +15,12 @@ export class ConfigError extends Error {
   }
 }
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+/**
+ * `synchronous` (SQLite only, `SQLITE_SYNCHRONOUS`): `NORMAL` (default, under WAL) does not wait for
+ * the disk on each commit: a crash of the process loses nothing, a power cut may lose the last
+ * transactions. `FULL` waits for the disk on every commit.
+ */
+export type DatabaseConfig = { type: 'sqlite'; path: string; synchronous?: 'NORMAL' | 'FULL' } | { type: 'postgres'; url: string };
 
 export interface Config {
   port: number;
@@ -44,8 +49,10 @@ export interface Config {
     tokenTtlSeconds: number;
     allowedOrigins: string[];
     maxUploadBytes: number;
-    /** HMAC secret of Direct Line tokens (`DIRECTLINE_SECRET`, else random per start). */
+    /** HMAC secret of Direct Line tokens (`DIRECTLINE_SECRET`, else generated once and kept in the database). */
     tokenSecret: string;
+    /** True when `DIRECTLINE_SECRET` is unset (the app then takes the secret kept in the database). */
+    tokenSecretGenerated: boolean;
   };
   microsoftApp: { appId: string | null; appPassword: string | null; tenantId: string | null };
   teamsWebhookUrl: string | null;
@@ -71,6 +78,17 @@ export interface Config {
   officeHolidays: boolean;
   instanceId: string;
   dataDir: string;
+  /** How many reverse-proxy hops' `X-Forwarded-For` to trust (`TRUST_PROXY`, default 0: none). */
+  trustProxy: number;
+  /** Backpressure of customer turns (web chat and Telegram) in this process. */
+  turns: {
+    /** Turns run at once (`TURN_CONCURRENCY`). */
+    concurrency: number;
+    /** Turns waiting at most (`TURN_QUEUE_MAX`); past it the customer gets the polite busy reply. */
+    maxQueued: number;
+    /** The longest a turn may wait for its start (`TURN_MAX_WAIT_MS`) before new ones are refused. */
+    maxWaitMs: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -115,6 +133,13 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
   }
   const scheme = /^([a-z0-9+.-]+):/i.exec(raw)?.[1];
   throw new ConfigError('DATABASE_URL', scheme ? `unknown scheme "${scheme}:" (use sqlite:PATH or postgres://…)` : 'expected sqlite:PATH or postgres://user:pass@host:port/db');
+}
+
+function withSynchronous(db: DatabaseConfig, raw: string | undefined): DatabaseConfig {
+  if (db.type !== 'sqlite' || raw === undefined || raw === '') return db;
+  const v = raw.toUpperCase();
+  if (v !== 'NORMAL' && v !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS', `expected NORMAL or FULL, got "${raw}"`);
+  return { ...db, synchronous: v };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -167,7 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`) as string,
-    database: parseDatabaseUrl(env.DATABASE_URL || `sqlite:${dataDir}/kropla.sqlite`),
+    database: withSynchronous(parseDatabaseUrl(env.DATABASE_URL || `sqlite:${dataDir}/kropla.sqlite`), env.SQLITE_SYNCHRONOUS),
     demoData: demo === '1',
     adminApiToken: tokenGiven || randomBytes(24).toString('base64url'),
     adminApiTokenGenerated: !tokenGiven,
@@ -188,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowedOrigins: origins,
       maxUploadBytes: int(env, 'WEBCHAT_MAX_UPLOAD_BYTES', 5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
       tokenSecret: env.DIRECTLINE_SECRET || randomBytes(32).toString('base64url'),
+      tokenSecretGenerated: !env.DIRECTLINE_SECRET,
     },
     microsoftApp: {
       appId: env.MicrosoftAppId || null,
@@ -209,6 +235,12 @@ export function loadConfig(env: Env = process.env): Config {
     officeHolidays: (env.OFFICE_HOLIDAYS || 'pl') !== 'none',
     instanceId: env.INSTANCE_ID || `${process.pid}-${randomBytes(3).toString('hex')}`,
     dataDir,
+    trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
+    turns: {
+      concurrency: int(env, 'TURN_CONCURRENCY', 8, 1, 256),
+      maxQueued: int(env, 'TURN_QUEUE_MAX', 256, 1, 100000),
+      maxWaitMs: int(env, 'TURN_MAX_WAIT_MS', 600, 10, 60000),
+    },
   };
 }
 

@@ -1,7 +1,17 @@
 /** Entry point: `npm start`. A bad environment value stops the start with one line naming it. */
+import { createServer } from 'node:net';
 import { ConfigError, loadConfig } from './config';
-import { createApp } from './app';
 import { createLogger } from './logger';
+
+/** Whether `port` can be listened on now: checked before the slow part of the start (database, NLU model). */
+function portFree(port: number, host: string | undefined): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'EADDRINUSE'));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
 
 async function main(): Promise<void> {
   let config;
@@ -14,8 +24,14 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  if (!(await portFree(config.port, config.host))) {
+    process.stderr.write(`Kropla cannot start: PORT: port ${config.port} is already in use\n`);
+    process.exit(1);
+  }
   const log = createLogger(config.logLevel);
-  let app;
+  // Loaded only now: a bad value or a busy port is told at once, without loading every module first.
+  const { createApp } = await import('./app.js');
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   try {
     app = await createApp(config, { log });
     await app.start();

@@ -12,6 +12,10 @@ export const REDACT_PATHS = [
   'name', 'email', 'phone', 'address', 'bankAccount', 'street', 'building', 'text', 'body',
   '*.name', '*.email', '*.phone', '*.address', '*.bankAccount', '*.street', '*.building', '*.text', '*.body',
   'customerNumber', '*.customerNumber', 'reading', '*.reading', 'value', '*.value',
+  // A failed query (TypeORM's QueryFailedError, the driver's error) carries the bound values and the
+  // database's detail line ("Key (email)=(…)"): customer text, names, IBANs, e-mails.
+  'parameters', '*.parameters', 'err.driverError.parameters', 'err.cause.parameters', 'err.driverError.detail', 'err.detail', '*.detail',
+  'err.driverError.where', 'err.where',
 ];
 
 export function createLogger(level = process.env.LOG_LEVEL || 'info', destination?: pino.DestinationStream): Logger {

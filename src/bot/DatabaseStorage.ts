@@ -7,6 +7,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
 import { BotStateItem } from '../../models';
+import { isUniqueViolation, sqlOf, type Sql } from '../db/sql';
 
 export class ETagConflictError extends Error {
   constructor(readonly key: string) {
@@ -15,12 +16,23 @@ export class ETagConflictError extends Error {
   }
 }
 
+/**
+ * Reads and writes are plain prepared statements (the hot path of every turn): a write with an
+ * eTag is one conditional UPDATE; without one, an UPDATE and, for a new key, an INSERT.
+ */
 export class DatabaseStorage implements Storage {
-  constructor(private readonly ds: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(private readonly ds: DataSource) {
+    this.sql = sqlOf(ds);
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    const rows = await this.ds.getRepository(BotStateItem).find({ where: { key: In(keys) } });
+    const rows =
+      keys.length === 1
+        ? await this.sql.rows<{ key: string; value: string; eTag: string }>('SELECT "key", "value", "eTag" FROM bot_state WHERE "key" = $1', keys)
+        : await this.ds.getRepository(BotStateItem).find({ where: { key: In(keys) } });
     const out: StoreItems = {};
     for (const r of rows) out[r.key] = { ...(JSON.parse(r.value) as object), eTag: r.eTag };
     return out;
@@ -31,22 +43,21 @@ export class DatabaseStorage implements Storage {
       const { eTag, ...rest } = (item ?? {}) as { eTag?: string } & Record<string, unknown>;
       const value = JSON.stringify(rest);
       const newTag = randomUUID();
-      await this.ds.transaction(async (em) => {
-        const repo = em.getRepository(BotStateItem);
-        const existing = await repo.findOne({ where: { key } });
-        if (!existing) {
-          if (eTag && eTag !== '*') throw new ETagConflictError(key);
+      const now = new Date();
+      if (eTag && eTag !== '*') {
+        const n = await this.sql.run('UPDATE bot_state SET "value" = $1, "eTag" = $2, "updatedAt" = $3 WHERE "key" = $4 AND "eTag" = $5', [value, newTag, now, key, eTag]);
+        if (!n) throw new ETagConflictError(key);
+      } else {
+        const n = await this.sql.run('UPDATE bot_state SET "value" = $1, "eTag" = $2, "updatedAt" = $3 WHERE "key" = $4', [value, newTag, now, key]);
+        if (!n) {
           try {
-            await repo.insert({ key, value, eTag: newTag });
-          } catch {
-            throw new ETagConflictError(key);
+            await this.sql.run('INSERT INTO bot_state ("key", "value", "eTag", "updatedAt") VALUES ($1, $2, $3, $4)', [key, value, newTag, now]);
+          } catch (e) {
+            if (isUniqueViolation(e)) throw new ETagConflictError(key);
+            throw e;
           }
-          return;
         }
-        if (eTag && eTag !== '*' && eTag !== existing.eTag) throw new ETagConflictError(key);
-        const r = await repo.createQueryBuilder().update().set({ value, eTag: newTag }).where('key = :key AND eTag = :old', { key, old: existing.eTag }).execute();
-        if (!r.affected) throw new ETagConflictError(key);
-      });
+      }
       (item as { eTag?: string }).eTag = newTag;
     }
   }

@@ -29,8 +29,11 @@ export function createDataSource(db: DatabaseConfig, opts: { poolSize?: number }
       migrations: [migrationsGlob('sqlite')],
       migrationsRun: false,
       synchronize: false,
+      // Hot-path statements are reused by SQL text; the default 100 is too few for the whole app.
+      statementCacheSize: 1000,
       prepareDatabase: (conn: { pragma(s: string): unknown }) => {
         conn.pragma('journal_mode = WAL');
+        conn.pragma(`synchronous = ${db.synchronous ?? 'NORMAL'}`);
         conn.pragma('busy_timeout = 5000');
         conn.pragma('foreign_keys = ON');
       },

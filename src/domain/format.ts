@@ -33,15 +33,16 @@ export function formatDate(d: string | Date): string {
 
 /** `15.01.2026, 14:05` in Europe/Warsaw. */
 export function formatDateTime(d: Date): string {
-  const parts = new Intl.DateTimeFormat('pl-PL', {
-    timeZone: 'Europe/Warsaw', hour: '2-digit', minute: '2-digit', hour12: false,
-  }).format(d);
-  return `${formatDate(d)}, ${parts}`;
+  return `${formatDate(d)}, ${WARSAW_TIME.format(d)}`;
 }
+
+// Intl formatters are costly to build (time-zone data): built once, reused on every call.
+const WARSAW_TIME = new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', hour: '2-digit', minute: '2-digit', hour12: false });
+const WARSAW_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** The calendar date of an instant in Katowice, `YYYY-MM-DD`. */
 export function isoDateInWarsaw(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return WARSAW_DATE.format(d);
 }
 
 /** Whole days from `a` to `b` (ISO dates). */

@@ -3,7 +3,7 @@
  * Bearer token on every call; 400 names the failing field and writes nothing.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { Request, Response, Server } from 'restify';
+import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { App } from '../app';
 import { CASE_STATUSES } from '../../models/CaseRecord';
@@ -18,12 +18,29 @@ function sameSecret(a: string, b: string): boolean {
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
+function tokenOk(app: App, req: Request): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '');
+  return m !== null && sameSecret(m[1].trim(), app.config.adminApiToken);
+}
+
+/**
+ * The bearer check as the first handler of a route, before any body is read: a request without the
+ * token gets 401 at once, its body is discarded unread and the connection closed.
+ */
+export function adminToken(app: App) {
+  return (req: Request, res: Response, next: Next) => {
+    if (tokenOk(app, req)) return next();
+    res.setHeader('Connection', 'close');
+    sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
+    req.resume();
+    return next(false);
+  };
+}
+
 /** Wraps an admin handler: token check, then validation errors → 400 naming the field. */
 export function adminRoute(app: App, handler: Handler) {
   return async (req: Request, res: Response) => {
-    const auth = req.header('authorization') ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(auth);
-    if (!m || !sameSecret(m[1].trim(), app.config.adminApiToken)) {
+    if (!tokenOk(app, req)) {
       sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
       return;
     }
@@ -42,8 +59,9 @@ export function adminRoute(app: App, handler: Handler) {
 const linkCodeSchema = z.object({ customerNumber: z.string().regex(/^\d{4,20}$/, 'expected the customer number (digits)') });
 
 export function registerAdminRoutes(server: Server, app: App): void {
-  const big = jsonBody(app.config.adminImportMaxBytes);
-  const small = jsonBody(1024 * 1024);
+  const token = adminToken(app);
+  const big = [token, ...jsonBody(app.config.adminImportMaxBytes)];
+  const small = [token, ...jsonBody(1024 * 1024)];
 
   server.post('/api/admin/import', big, adminRoute(app, async (req, res) => {
     if (req.body === undefined || req.body === null || typeof req.body !== 'object') throw new ValidationError('(body)', 'expected a JSON object {"customers": [...]}');

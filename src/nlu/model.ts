@@ -138,9 +138,12 @@ export function corporaHash(root: string): string {
   const h = createHash('sha256');
   h.update(String(MODEL_VERSION));
   for (const lang of LANGS) for (const f of corpusFiles(root, lang)) h.update(f.slice(root.length)).update(readFileSync(f));
-  // the feature/training code itself: a change there must retrain too
-  for (const f of ['features.js', 'linear.js', 'text.js', 'model.js', 'features.ts', 'linear.ts', 'text.ts', 'model.ts']) {
-    const p = join(__dirname, f);
+  // The feature/training code itself: a change there must retrain too. Its TypeScript sources when the
+  // tree has them, so that the built code (dist/…/*.js) and the tests (ts-jest, src/…/*.ts) agree on the
+  // hash and share one cached model; the compiled files only where the sources are absent (an image of dist/).
+  for (const name of ['features', 'linear', 'text', 'model']) {
+    const source = join(root, 'src', 'nlu', `${name}.ts`);
+    const p = existsSync(source) ? source : join(__dirname, `${name}.js`);
     if (existsSync(p)) h.update(readFileSync(p));
   }
   return h.digest('hex').slice(0, 16);

@@ -1,4 +1,5 @@
 /** Complaints, messages, outage reports and handoffs filed in chat: numbering, deadlines, status, thread. */
+import { sqlOf } from '../db/sql';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Attachment, CaseMessage, CaseRecord, CaseStatusChange } from '../../models';
 import { CASE_STATUSES, type CaseCategory, type CaseKind, type CaseStatus } from '../../models/CaseRecord';
@@ -155,6 +156,8 @@ export class CaseService {
 
   /** The open case of a chat waiting for the customer's answer, if any (its answer goes into that case). */
   async waitingForCustomer(chatId: number): Promise<CaseRecord | null> {
+    // Every turn asks; almost always there is none: one cheap prepared query first.
+    if (!(await sqlOf(this.ds).one('SELECT "id" FROM case_record WHERE "chatId" = $1 AND "status" = $2 LIMIT 1', [chatId, 'waiting_for_customer']))) return null;
     return this.ds.getRepository(CaseRecord).findOne({ where: { chatId, status: 'waiting_for_customer' }, order: { updatedAt: 'DESC' } });
   }
 }

@@ -1,6 +1,23 @@
 /** Chats (where proactive messages go), their transcripts, and erasure on request (GDPR). */
 import type { DataSource } from 'typeorm';
 import { AlertSubscription, Attachment, BotStateItem, CaseRecord, ChatConversation, ChatLink, OutboxMessage, TranscriptEntry } from '../../models';
+import { sqlOf, toDate, type Sql } from '../db/sql';
+
+type ChatRow = Omit<ChatConversation, 'createdAt' | 'updatedAt' | 'blockedAt' | 'id' | 'handoffStaffId'> & { id: number | string; handoffStaffId: number | string | null; createdAt: unknown; updatedAt: unknown; blockedAt: unknown };
+
+/** A raw `chat_conversation` row as the entity. */
+function chatOf(r: ChatRow): ChatConversation {
+  return Object.assign(new ChatConversation(), {
+    ...r,
+    id: Number(r.id),
+    handoffStaffId: r.handoffStaffId === null ? null : Number(r.handoffStaffId),
+    blockedAt: toDate(r.blockedAt),
+    createdAt: toDate(r.createdAt) as Date,
+    updatedAt: toDate(r.updatedAt) as Date,
+  });
+}
+
+const CHAT_COLUMNS = '"id", "channel", "conversationId", "userId", "reference", "locale", "blockedAt", "handoffStaffId", "handoffState", "createdAt", "updatedAt"';
 
 export interface ChatRef {
   channel: string;
@@ -15,13 +32,18 @@ export interface ChatRef {
 }
 
 export class ChatService {
-  constructor(private readonly ds: DataSource) {}
+  private readonly sql: Sql;
 
-  /** Creates or refreshes the chat record for an incoming activity; returns it. */
+  constructor(private readonly ds: DataSource) {
+    this.sql = sqlOf(ds);
+  }
+
+  /** Creates or refreshes the chat record for an incoming activity; returns it (every turn: one prepared SELECT). */
   async touch(ref: ChatRef): Promise<ChatConversation> {
     const repo = this.ds.getRepository(ChatConversation);
     const reference = JSON.stringify(ref.reference);
-    const existing = await repo.findOne({ where: { channel: ref.channel, conversationId: ref.conversationId } });
+    const row = await this.sql.one<ChatRow>(`SELECT ${CHAT_COLUMNS} FROM chat_conversation WHERE "channel" = $1 AND "conversationId" = $2`, [ref.channel, ref.conversationId]);
+    const existing = row ? chatOf(row) : null;
     if (existing) {
       const changes: Partial<ChatConversation> = {};
       if (existing.reference !== reference) changes.reference = reference;
@@ -57,7 +79,7 @@ export class ChatService {
 
   async record(chatId: number, author: 'customer' | 'bot' | 'staff', text: string): Promise<void> {
     if (!text) return;
-    await this.ds.getRepository(TranscriptEntry).insert({ chatId, author, text: text.slice(0, 4000) });
+    await this.sql.run('INSERT INTO transcript_entry ("chatId", "author", "text") VALUES ($1, $2, $3)', [chatId, author, text.slice(0, 4000)]);
   }
 
   async transcript(chatId: number, limit = 200): Promise<TranscriptEntry[]> {

@@ -2,6 +2,7 @@
  * Connecting a chat to a customer account with a one-time code: single use, 15-minute expiry,
  * at most 5 wrong tries per chat and per customer in 15 minutes. Only code hashes are stored.
  */
+import { sqlOf } from '../db/sql';
 import { createHash, randomInt } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ChatLink, Customer, LinkAttempt, LinkCode } from '../../models';
@@ -105,8 +106,8 @@ export class LinkService {
 
   /** The customer linked to a chat user, if any. */
   async linkedCustomerId(channel: string, channelUserId: string): Promise<number | null> {
-    const link = await this.ds.getRepository(ChatLink).findOne({ where: { channel, channelUserId } });
-    return link?.customerId ?? null;
+    const link = await sqlOf(this.ds).one<{ customerId: number | string }>('SELECT "customerId" FROM chat_link WHERE "channel" = $1 AND "channelUserId" = $2', [channel, channelUserId]);
+    return link ? Number(link.customerId) : null;
   }
 
   async unlink(channel: string, channelUserId: string): Promise<boolean> {

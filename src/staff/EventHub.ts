@@ -46,7 +46,16 @@ export class EventHub {
     });
   }
 
+  /** Set by the app: hands each event published here to the other instances too. */
+  relay: ((event: DeskEvent) => void) | null = null;
+
   publish(event: DeskEvent): void {
+    this.deliver(event);
+    this.relay?.(event);
+  }
+
+  /** Sends an event to the desks connected to this instance only. */
+  deliver(event: DeskEvent): void {
     const frame = `id: ${this.nextId++}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const res of this.clients) res.write(frame);
   }

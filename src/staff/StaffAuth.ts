@@ -11,7 +11,8 @@ import type { DataSource } from 'typeorm';
 import { LessThan } from 'typeorm';
 import { StaffSession, StaffUser } from '../../models';
 import type { StaffRole } from '../../models/StaffUser';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { AttemptLog } from '../services/attempts';
+import { dummyPasswordHash, hashPassword, PasswordCheckBusy, verifyPassword } from './passwords';
 
 export const STAFF_ROLES: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
 
@@ -25,13 +26,23 @@ export interface AuthPolicy {
   /** Extra delay per failed attempt so far, ms (capped by `maxDelayMs`). */
   delayPerFailureMs: number;
   maxDelayMs: number;
+  /** Failed logins from one client address (IPv6 by /64) within `addressWindowMs` before it must wait; counted in the database. */
+  maxAddressFailures: number;
+  addressWindowMs: number;
+  /** Logins from one address checked at the same time; more wait for nothing and are refused (throttled). */
+  maxAddressInFlight: number;
 }
 
-export const DEFAULT_POLICY: AuthPolicy = { maxFailures: 5, lockMs: 15 * 60_000, idleMs: 10 * 3600_000, delayPerFailureMs: 150, maxDelayMs: 2000 };
+export const DEFAULT_POLICY: AuthPolicy = {
+  maxFailures: 5, lockMs: 15 * 60_000, idleMs: 10 * 3600_000, delayPerFailureMs: 150, maxDelayMs: 2000,
+  maxAddressFailures: 20, addressWindowMs: 15 * 60_000, maxAddressInFlight: 3,
+};
 
 export type LoginResult =
   | { ok: true; staff: StaffUser; token: string; csrfToken: string; expiresAt: Date }
-  | { ok: false; reason: 'invalid' | 'locked' };
+  | { ok: false; reason: 'invalid' | 'locked' }
+  /** Too many attempts from this address (or too many password checks at once): try again in `retryAfterSeconds`. */
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 export interface SessionInfo {
   staff: StaffUser;
@@ -49,11 +60,17 @@ export function sameToken(a: string, b: string): boolean {
 }
 
 export class StaffAuth {
+  private readonly attempts: AttemptLog;
+  /** Logins being checked now, per address key (this instance). */
+  private readonly inFlight = new Map<string, number>();
+
   constructor(
     private readonly ds: DataSource,
     readonly policy: AuthPolicy = DEFAULT_POLICY,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.attempts = new AttemptLog(ds, now);
+  }
 
   /** Creates or updates an account (by e-mail, case-insensitive); the password is hashed here. */
   async upsert(input: { email: string; name: string; role: StaffRole; password?: string; active?: boolean }): Promise<{ staff: StaffUser; created: boolean }> {
@@ -87,9 +104,46 @@ export class StaffAuth {
 
   /**
    * Checks e-mail and password. Unknown e-mail and wrong password answer alike (same work, same result);
-   * each failure slows the next answer a little, and `maxFailures` in a row lock the account for `lockMs`.
+   * each failure slows the next answer a little, and `maxFailures` in a row lock the account for `lockMs`
+   * (counted atomically in the database: parallel wrong passwords lock it too). `address` (an
+   * {@link addressKey}) is throttled after `maxAddressFailures` failures, and while `maxAddressInFlight`
+   * of its logins are being checked, before any password is hashed.
    */
-  async login(emailRaw: string, password: string): Promise<LoginResult> {
+  async login(emailRaw: string, password: string, opts: { address?: string } = {}): Promise<LoginResult> {
+    const address = opts.address ?? 'unknown';
+    const busy = this.inFlight.get(address) ?? 0;
+    if (busy >= this.policy.maxAddressInFlight) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
+    this.inFlight.set(address, busy + 1);
+    try {
+      const lockedAddress = await this.attempts.lockedUntil(`staff-addr:${address}`, this.policy.maxAddressFailures, this.policy.addressWindowMs);
+      if (lockedAddress) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((lockedAddress.getTime() - this.now().getTime()) / 1000)) };
+      const r = await this.check(emailRaw, password);
+      if (!r.ok) await this.attempts.record(`staff-addr:${address}`);
+      return r;
+    } catch (e) {
+      if (e instanceof PasswordCheckBusy) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
+      throw e;
+    } finally {
+      const left = (this.inFlight.get(address) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(address);
+      else this.inFlight.set(address, left);
+    }
+  }
+
+  /** `UPDATE … RETURNING` placeholder of the driver. */
+  private p(i: number): string {
+    return this.ds.options.type === 'postgres' ? `$${i}` : '?';
+  }
+
+  /** Adds one failure and returns the new count, in one statement (no stale read between parallel logins). */
+  private async countFailure(id: number): Promise<number> {
+    const rows = (await this.ds.query(`UPDATE "staff_user" SET "failedLogins" = "failedLogins" + 1 WHERE "id" = ${this.p(1)} RETURNING "failedLogins"`, [id])) as unknown;
+    // pg answers [rows, count] for UPDATE … RETURNING through TypeORM; SQLite the rows.
+    const list = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as { failedLogins: number | string }[];
+    return Number(list[0]?.failedLogins ?? 0);
+  }
+
+  private async check(emailRaw: string, password: string): Promise<LoginResult> {
     const repo = this.ds.getRepository(StaffUser);
     const email = emailRaw.trim().toLowerCase();
     const staff = await repo.findOne({ where: { email } });
@@ -104,17 +158,22 @@ export class StaffAuth {
     }
     const good = await verifyPassword(password, staff.passwordHash);
     if (!good) {
-      // Counted in the database (atomic increment) so every instance sees the same count.
-      await repo.increment({ id: staff.id }, 'failedLogins', 1);
-      const failures = staff.failedLogins + 1;
+      const failures = await this.countFailure(staff.id);
       if (failures >= this.policy.maxFailures) {
-        await repo.update({ id: staff.id }, { lockedUntil: new Date(now.getTime() + this.policy.lockMs), failedLogins: 0 });
+        await repo.update({ id: staff.id }, { lockedUntil: new Date(this.now().getTime() + this.policy.lockMs), failedLogins: 0 });
         return { ok: false, reason: 'locked' };
       }
       await sleep(Math.min(this.policy.maxDelayMs, this.policy.delayPerFailureMs * failures));
       return { ok: false, reason: 'invalid' };
     }
-    if (staff.failedLogins !== 0 || staff.lockedUntil) await repo.update({ id: staff.id }, { failedLogins: 0, lockedUntil: null });
+    // The right password signs in only if no parallel failure locked the account meanwhile (checked and reset in one statement).
+    const opened = await repo
+      .createQueryBuilder()
+      .update()
+      .set({ failedLogins: 0, lockedUntil: null })
+      .where('"id" = :id AND ("lockedUntil" IS NULL OR "lockedUntil" <= :now)', { id: staff.id, now: this.now() })
+      .execute();
+    if (!opened.affected) return { ok: false, reason: 'locked' };
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.policy.idleMs);

@@ -11,6 +11,7 @@ import { Attachment, CaseRecord, CaseStatusChange, ChatConversation, Customer, S
 import { CASE_STATUSES, type CaseStatus } from '../../models/CaseRecord';
 import type { StaffRole } from '../../models/StaffUser';
 import type { StaffSession } from '../../models/StaffSession';
+import { requestAddressKey } from '../http/address';
 import { jsonBody, sendError } from '../http/server';
 import { t } from '../i18n/i18n';
 import { ValidationError, parseOrThrow } from '../services/validation';
@@ -159,7 +160,13 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     try {
       if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send JSON');
       const body = parseOrThrow(loginSchema, req.body ?? {});
-      const r = await auth.login(body.email, body.password);
+      const r = await auth.login(body.email, body.password, { address: requestAddressKey(req) });
+      if (!r.ok && r.reason === 'throttled') {
+        log.info({ reason: r.reason }, 'staff login refused');
+        res.header('Retry-After', String(r.retryAfterSeconds));
+        sendError(res, 429, 'too_many_requests', `too many sign-in attempts from this address; try again in ${r.retryAfterSeconds} s`);
+        return;
+      }
       if (!r.ok) {
         log.info({ reason: r.reason }, 'staff login refused');
         // Locked or wrong, known or unknown e-mail: the same answer (the lock is only said in the message).
@@ -252,11 +259,19 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     const body = parseOrThrow(patchSchema, req.body ?? {});
     if (body.status === undefined && body.assignee === undefined) throw new ValidationError('status', 'give status and/or assignee');
     if (body.status !== undefined) checkStatusChange(c, body.status, staff);
+    // The owner rule of the message and release routes: someone else's live chat is not closed from here either.
+    const chat = c.kind === 'handoff' && c.chatId !== null ? await app.services.chats.byId(c.chatId) : null;
+    const handedOff = chat !== null && chat.handoffState !== 'bot';
+    if (chat?.handoffState === 'live' && chat.handoffStaffId !== staff.id && !isSupervisor(staff) && (body.status !== undefined || body.assignee !== undefined)) {
+      throw new HttpError(403, 'not_your_chat', 'another staff member is talking with this customer');
+    }
     if (body.assignee !== undefined && body.assignee !== null) {
       const who = await auth.byId(body.assignee);
       if (!who || !who.active) throw new ValidationError('assignee', 'no active staff member with this id');
     }
     if (body.assignee !== undefined) await app.ds.getRepository(CaseRecord).update({ id: c.id }, { assigneeId: body.assignee });
+    // Closing a case whose chat waits for or talks with a person gives the chat back to Kropla and tells the customer.
+    if (body.status !== undefined && handedOff && CLOSED.includes(body.status)) await handoff.release(c, staff);
     if (body.status !== undefined) await app.services.cases.setStatus(c.id, body.status, `staff:${staff.id}`);
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
     const fresh = (await app.services.cases.byNumber(c.caseNumber)) as CaseRecord;

@@ -6,7 +6,7 @@ import type { Server } from 'restify';
 import type { App } from '../app';
 import { registerStaffApi } from './api';
 import { registerDesk } from './desk';
-import { EventHub } from './EventHub';
+import { EventHub, type DeskEvent } from './EventHub';
 import { handoffServiceFor } from './HandoffService';
 import { registerStaffOutages } from './outages';
 import { StaffAuth } from './StaffAuth';
@@ -18,6 +18,9 @@ export { StaffNotifier } from './StaffNotifier';
 
 export async function registerStaffRoutes(server: Server, app: App): Promise<void> {
   const hub = new EventHub();
+  // Desk events reach the desks of every instance (contracts §11).
+  hub.relay = (e) => app.cluster.publish('desk', e);
+  app.cluster.on('desk', (e) => hub.deliver(e as DeskEvent));
   const auth = new StaffAuth(app.ds);
   const handoff = handoffServiceFor(app);
   registerDesk(server);

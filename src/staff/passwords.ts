@@ -12,11 +12,46 @@ const KEY_LENGTH = 32;
 /** The least a password must be (staff accounts reach customer data). */
 export const MIN_PASSWORD_LENGTH = 12;
 
+/** Thrown when too many password checks already wait: the caller answers "busy, try again" without hashing. */
+export class PasswordCheckBusy extends Error {
+  constructor() {
+    super('too many password checks at once');
+    this.name = 'PasswordCheckBusy';
+  }
+}
+
+/**
+ * At most {@link HASH_CONCURRENCY} scrypt runs at once (each takes 32 MiB and a libuv thread), at most
+ * {@link HASH_QUEUE} waiting: a flood of logins can neither starve the thread pool (file and DNS work share it)
+ * nor queue up unbounded memory; past the queue a check fails fast with {@link PasswordCheckBusy}.
+ */
+export const HASH_CONCURRENCY = 2;
+export const HASH_QUEUE = 32;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function bounded<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= HASH_CONCURRENCY) {
+    if (waiting.length >= HASH_QUEUE) throw new PasswordCheckBusy();
+    await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over, still counted
+  } else running++;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function scryptAsync(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const opts: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * 2 + 1024 * 1024 };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return bounded(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 /** Hashes a password for storage. */

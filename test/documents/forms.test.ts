@@ -94,7 +94,7 @@ describe('renderFormPdf', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const text = pdfText(pdf);
     const title = FORMS.find((f) => f.slug === slug)?.title.pl as string;
-    // pdftotext joins a word broken at a hyphen at the end of a line ("e-|faktura" → "efaktura")
+    // a word broken at a hyphen at the end of a line may keep or lose the hyphen: compare without hyphens
     expect(text.replace(/-/g, '')).toContain(title.replace(/-/g, ''));
     for (const s of ['Katowickie Wodociągi S.A.', 'Wypełnia Katowickie Wodociągi S.A.', 'DANE WNIOSKODAWCY', 'Imię i nazwisko albo nazwa firmy', 'Numer klienta', 'Czytelny podpis wnioskodawcy', 'Miejscowość i data', 'OŚWIADCZENIE', 'RODO']) {
       expect(text).toContain(s);

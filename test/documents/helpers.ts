@@ -1,7 +1,6 @@
 /** Helpers for the document tests: PNG header, pixels, QR module comparison, PDF text. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import QRCode from 'qrcode';
@@ -51,50 +50,47 @@ export async function qrPngEncodes(png: Buffer, payload: string, margin = 2): Pr
   return true;
 }
 
-/** Runs a poppler tool, saying what to install when it is missing. */
-function poppler(tool: string, args: string[]): string {
-  try {
-    return execFileSync(tool, args, { encoding: 'utf8' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${tool} not found: poppler-utils is missing (apt-get install -y poppler-utils)`);
-    throw e;
-  }
+interface PdfRead {
+  text: string;
+  info: Record<string, string>;
+  fonts: string[];
+  images: string[];
 }
 
-/** Text of a PDF via poppler's pdftotext, in reading order, every run of white space made one space. */
+const reads = new Map<string, PdfRead>();
+
+/**
+ * What Mozilla's pdf.js (`pdfjs-dist` from npm) reads from a PDF: text, document info, font names, images.
+ * pdf.js is an ES module and these suites run as CommonJS, so it runs in a child process (test/support/pdf-read.mjs);
+ * one run per document, remembered.
+ */
+function readPdf(pdf: Buffer): PdfRead {
+  const key = createHash('sha256').update(pdf).digest('hex');
+  let r = reads.get(key);
+  if (!r) {
+    const out = execFileSync(process.execPath, [join(__dirname, '../support/pdf-read.mjs')], { input: pdf, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    r = JSON.parse(out) as PdfRead;
+    reads.set(key, r);
+  }
+  return r;
+}
+
+/** Text of a PDF in reading order, every run of white space made one space. */
 export function pdfText(pdf: Buffer): string {
-  return withTempFile(pdf, (file) => poppler('pdftotext', ['-enc', 'UTF-8', file, '-'])).replace(/\s+/g, ' ');
+  return readPdf(pdf).text.replace(/\s+/g, ' ');
 }
 
-/** `pdfinfo` fields (Title, Author, Pages, …). */
+/** Document info fields (Title, Author, …) and Pages. */
 export function pdfInfo(pdf: Buffer): Record<string, string> {
-  const out = withTempFile(pdf, (file) => poppler('pdfinfo', ['-enc', 'UTF-8', file]));
-  return Object.fromEntries(out.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+  return readPdf(pdf).info;
 }
 
-/** Fonts listed by `pdffonts` (name, type, embedded). */
+/** The fonts the pages use, one a line: `NAME embedded` or `NAME not-embedded` (subsets as `ABCDEF+DejaVuSans`). */
 export function pdfFonts(pdf: Buffer): string {
-  return withTempFile(pdf, (file) => poppler('pdffonts', [file]));
+  return readPdf(pdf).fonts.join('\n');
 }
 
-/** The images of a PDF as PNGs (`pdfimages -png`), without their soft masks (alpha channels). */
+/** The images painted on the pages, as PNGs. */
 export function pdfImages(pdf: Buffer): Buffer[] {
-  return withTempFile(pdf, (file, dir) => {
-    // `-list` rows: page num type width height …; keep the numbers of type "image".
-    const list = poppler('pdfimages', ['-list', file]).split('\n').slice(2).map((l) => l.trim().split(/\s+/)).filter((c) => c.length > 3);
-    const wanted = new Set(list.map((c, i) => (c[2] === 'image' ? i : -1)).filter((i) => i >= 0));
-    execFileSync('pdfimages', ['-png', file, join(dir, 'img')]);
-    return readdirSync(dir).filter((f) => f.startsWith('img')).sort().filter((_, i) => wanted.has(i)).map((f) => readFileSync(join(dir, f)));
-  });
-}
-
-function withTempFile<T>(bytes: Buffer, fn: (file: string, dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'kropla-doc-'));
-  try {
-    const file = join(dir, 'doc.pdf');
-    writeFileSync(file, bytes);
-    return fn(file, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return readPdf(pdf).images.map((b) => Buffer.from(b, 'base64'));
 }

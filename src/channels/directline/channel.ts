@@ -13,6 +13,11 @@ import { ATTACHMENT_PATH, CHANNEL_ID, fromBotActivity, parseDataUrl, safeFileNam
 import { DirectLineStore, type StoredActivity } from './store';
 import { StreamHub } from './streams';
 import { DirectLineTokens } from './tokens';
+import { TurnQueue } from '../turnQueue';
+import { sqlOf, type Sql } from '../../db/sql';
+
+/** How long a claimed inbox entry may stay before another instance takes it over (a crashed claimer). */
+const INBOX_STALE_MS = 30_000;
 
 /** A file a customer uploaded, already checked (size, real type). */
 export interface UploadedFile {
@@ -30,9 +35,17 @@ export class DirectLineChannel implements OutboundSink {
   private readonly chatIds = new Map<string, number>();
   private readonly turns = new Map<string, Promise<void>>();
   private readonly pending = new Set<Promise<void>>();
+  readonly queue: TurnQueue;
+  private readonly sql: Sql;
+  private readonly startedAt = new Date();
+  private inboxTimer: NodeJS.Timeout | null = null;
+  private recovering = false;
 
   constructor(private readonly app: App, opts: { pollMs?: number } = {}) {
     this.log = app.log.child({ channel: CHANNEL_ID });
+    this.queue = new TurnQueue(app.config.turns);
+    this.sql = sqlOf(app.ds);
+    app.cluster.on('dl', ({ c, s }) => this.hub.appendedElsewhere(c, s));
     this.store = new DirectLineStore(app.ds);
     this.hub = new StreamHub(this.store, this.log, { pollMs: opts.pollMs });
     this.tokens = new DirectLineTokens(app.config.webchat.tokenSecret, app.config.webchat.tokenTtlSeconds);
@@ -45,6 +58,12 @@ export class DirectLineChannel implements OutboundSink {
         // the conversation may be gone; nothing more to do
       }
     };
+  }
+
+  /** A stored activity: to this process's streams, and to the other instances' (they catch up at once). */
+  private published(conversationId: string, saved: StoredActivity): void {
+    this.hub.published(conversationId, saved);
+    this.app.cluster.publish('dl', { c: conversationId, s: saved.seq });
   }
 
   /** The chat record of a conversation (created on its first message), for files and proactive delivery. */
@@ -68,10 +87,10 @@ export class DirectLineChannel implements OutboundSink {
    * A customer's activity: validated, stored (the echo Web Chat waits for), and handed to the bot.
    * Uploaded files are stored and reach the bot as `data:` URLs. Returns the activity id.
    */
-  async receive(conversationId: string, userId: string, body: unknown, files: UploadedFile[] = []): Promise<Parsed<{ id: string }>> {
+  async receive(conversationId: string, userId: string, body: unknown, files: UploadedFile[] = []): Promise<Parsed<{ id: string; retryAfterSeconds?: number }>> {
     const scope = { conversationId, userId, timestamp: new Date().toISOString() };
     const stored: BfAttachment[] = [];
-    const forBot: BfAttachment[] = [];
+    const forBotFiles: BfAttachment[] = [];
     const parsed = toActivity(body, scope, files.length ? { allowAttachments: [{ contentType: 'application/octet-stream' }] } : {});
     if (!parsed.ok) return parsed;
     const inbound = parsed.value;
@@ -82,25 +101,89 @@ export class DirectLineChannel implements OutboundSink {
       const link = ATTACHMENT_PATH + key;
       // Web Chat shows a user's upload as an image only when it has a thumbnail.
       stored.push({ contentType: f.contentType, contentUrl: link, name: f.fileName, ...(f.contentType.startsWith('image/') ? { thumbnailUrl: link } : {}) });
-      forBot.push({ contentType: f.contentType, contentUrl: toDataUrl(f.contentType, f.data), name: f.fileName });
+      forBotFiles.push({ contentType: f.contentType, contentUrl: toDataUrl(f.contentType, f.data), name: f.fileName });
     }
     const saved = await this.store.append(conversationId, (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }));
-    this.hub.published(conversationId, saved);
-    this.log.debug({ conversationId, seq: saved.seq, type: inbound.type }, 'activity received');
-    this.schedule(conversationId, { ...saved.activity, ...(files.length ? { attachments: forBot } : {}) });
-    return { ok: true, value: { id: saved.activity.id as string } };
+    this.published(conversationId, saved);
+    const admitted = this.queue.admit();
+    const id = saved.activity.id as string;
+    this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
+    if (!admitted) {
+      // Saturated: a fast, polite answer now instead of a long wait (the customer's message is kept).
+      const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
+      await this.append(conversationId, userId, busy, id);
+      return { ok: true, value: { id, retryAfterSeconds: 5 } };
+    }
+    const forBot = { ...saved.activity, ...(files.length ? { attachments: forBotFiles } : {}) };
+    try {
+      // The durable inbox: written before the POST is answered, so a crash cannot lose the message.
+      await this.sql.run('INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', [id, conversationId, saved.seq, JSON.stringify(forBot), this.app.config.instanceId, new Date()]);
+    } catch (e) {
+      this.queue.release();
+      throw e;
+    }
+    this.schedule(conversationId, forBot, id);
+    return { ok: true, value: { id } };
   }
 
-  /** Queues the bot's turn behind earlier turns of the same conversation. */
-  private schedule(conversationId: string, activity: Partial<Activity>): void {
+  /** Queues the bot's turn behind earlier turns of the same conversation; the inbox entry goes when it has run. */
+  private schedule(conversationId: string, activity: Partial<Activity>, inboxId: string): void {
     const prev = this.turns.get(conversationId) ?? Promise.resolve();
-    const turn = prev.then(() => this.adapter.processActivity(activity, (ctx) => this.app.bot.run(ctx))).catch((e: unknown) => this.log.error({ err: e, conversationId }, 'web chat turn crashed'));
+    const turn = prev
+      .then(() => this.queue.run(() => this.adapter.processActivity(activity, (ctx) => this.app.bot.run(ctx))))
+      .then(() => this.sql.run('DELETE FROM directline_inbox WHERE "activityId" = $1', [inboxId]))
+      .then(
+        () => undefined,
+        (e: unknown) => this.log.error({ err: e, conversationId }, 'web chat turn crashed'),
+      );
     this.turns.set(conversationId, turn);
     this.pending.add(turn);
     void turn.then(() => {
       this.pending.delete(turn);
       if (this.turns.get(conversationId) === turn) this.turns.delete(conversationId);
     });
+  }
+
+  /**
+   * Processes what a crash left in the inbox: entries claimed before this process started (SQLite
+   * has one process) or not touched for {@link INBOX_STALE_MS} (an instance that died). A turn
+   * that already answered (a reply to the activity is stored) is not run again.
+   */
+  async recoverInbox(): Promise<number> {
+    if (this.recovering) return 0;
+    this.recovering = true;
+    try {
+      const stale = this.sql.sqlite ? this.startedAt : new Date(Date.now() - INBOX_STALE_MS);
+      const rows = await this.sql.rows<{ activityId: string; conversationId: string; seq: number | string; activity: string }>(
+        'SELECT "activityId", "conversationId", "seq", "activity" FROM directline_inbox WHERE "claimedAt" IS NULL OR "claimedAt" < $1 ORDER BY "createdAt", "seq" LIMIT 500',
+        [stale],
+      );
+      let n = 0;
+      for (const r of rows) {
+        const claimed = await this.sql.run('UPDATE directline_inbox SET "claimedBy" = $1, "claimedAt" = $2 WHERE "activityId" = $3 AND ("claimedAt" IS NULL OR "claimedAt" < $4)', [this.app.config.instanceId, new Date(), r.activityId, stale]);
+        if (!claimed) continue; // another instance took it
+        const replied = await this.sql.one('SELECT 1 AS "x" FROM directline_activity WHERE "conversationId" = $1 AND "seq" > $2 AND "activity" LIKE $3 LIMIT 1', [r.conversationId, Number(r.seq), `%"replyToId":${JSON.stringify(r.activityId)}%`]);
+        if (replied) {
+          await this.sql.run('DELETE FROM directline_inbox WHERE "activityId" = $1', [r.activityId]);
+          continue;
+        }
+        this.queue.admit(0, true);
+        this.schedule(r.conversationId, JSON.parse(r.activity) as Partial<Activity>, r.activityId);
+        n++;
+      }
+      if (n) this.log.info({ turns: n }, 'web chat turns recovered from the inbox');
+      return n;
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  /** Recovers the inbox now and then every few seconds (entries of instances that died). */
+  startInbox(): void {
+    const tick = () => void this.recoverInbox().catch((e: unknown) => this.log.error({ err: e }, 'web chat inbox recovery failed'));
+    tick();
+    this.inboxTimer = setInterval(tick, 5000);
+    this.inboxTimer.unref();
   }
 
   /** Resolves when every scheduled turn has finished (tests, benchmarks, shutdown). */
@@ -131,7 +214,7 @@ export class DirectLineChannel implements OutboundSink {
     const withFiles = await this.storeAttachments(conversationId, activity);
     const timestamp = new Date().toISOString();
     const saved: StoredActivity = await this.store.append(conversationId, (id) => fromBotActivity(withFiles, { conversationId, userId, id, timestamp, replyToId }));
-    this.hub.published(conversationId, saved);
+    this.published(conversationId, saved);
     return saved.activity.id as string;
   }
 
@@ -141,6 +224,7 @@ export class DirectLineChannel implements OutboundSink {
   }
 
   async stop(): Promise<void> {
+    if (this.inboxTimer) clearInterval(this.inboxTimer);
     await this.idle();
     await this.hub.close();
   }

@@ -70,7 +70,16 @@ export function authorize(req: Request, res: Response, tokens: DirectLineTokens,
   return claims;
 }
 
-/** The client's address for rate limits (the socket's peer). */
-export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+/**
+ * The client's address for rate limits: the socket's peer, or with `trustProxy` hops of reverse
+ * proxies in front (`TRUST_PROXY`), the address the outermost trusted proxy saw in `X-Forwarded-For`
+ * (entries a client wrote itself further left are ignored).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy = 0): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (trustProxy <= 0) return peer;
+  const raw = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+  if (hops.length === 0) return peer;
+  return hops[Math.max(0, hops.length - trustProxy)];
 }

@@ -31,4 +31,5 @@ export async function registerDirectLine(server: Server, app: App): Promise<void
   registerPageRoutes(server, app);
   app.registerSender(new WebChatSender(dl));
   app.onStop(() => dl.stop());
+  dl.startInbox();
 }

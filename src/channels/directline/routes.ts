@@ -74,7 +74,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   }
 
   server.post('/api/webchat/token', route(async (req, res) => {
-    if (limited(res, tokenLimiter.hit(clientAddress(req)))) return;
+    if (limited(res, tokenLimiter.hit(clientAddress(req, app.config.trustProxy)))) return;
     const scope = { conv: newConversationId(), user: newUserId() };
     const { token, expires_in } = dl.tokens.issue(scope);
     res.setHeader('Cache-Control', 'no-store');
@@ -107,7 +107,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     res.json({ conversationId: claims.conv, token, expires_in, streamUrl: streamUrl(req, app, dl, claims, watermark), referenceGrammarId: '' });
   }));
 
-  server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024), route(async (req, res) => {
+  server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
     const claims = authorize(req, res, dl.tokens, req.params.id);
     if (!claims) return;
     if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
@@ -115,7 +115,8 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     if (body?.type !== 'typing' && limited(res, messageLimiter.hit(claims.conv))) return;
     const r = await dl.receive(claims.conv, claims.user, body);
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
-    res.json(r.value);
+    if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds)); // saturated: answered with the busy reply
+    res.json({ id: r.value.id });
   }));
 
   server.get('/v3/directline/conversations/:id/activities', route(async (req, res) => {
@@ -180,7 +181,8 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     const r = await dl.receive(claims.conv, claims.user, activity, files);
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
     log.info({ conversationId: claims.conv, files: files.length }, 'files uploaded');
-    res.json(r.value);
+    if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds));
+    res.json({ id: r.value.id });
   }));
 
   server.get('/v3/directline/attachments/:key', async (req: Request, res: Response) => {

@@ -9,16 +9,11 @@ import { In, type DataSource } from 'typeorm';
 import type { Activity } from 'botbuilder';
 import { Attachment, DirectLineActivity, DirectLineConversation } from '../../../models';
 import { activityId } from './mapping';
+import { isUniqueViolation, sqlOf, toDate, type Sql } from '../../db/sql';
 
 export interface StoredActivity {
   seq: number;
   activity: Partial<Activity>;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
-  const code = err.code ?? err.driverError?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed|duplicate key/i.test(err.message ?? '');
 }
 
 export class DirectLineStore {
@@ -26,10 +21,16 @@ export class DirectLineStore {
   private readonly lastSeq = new Map<string, number>();
   private readonly touchedAt = new Map<string, number>();
 
-  constructor(private readonly ds: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(private readonly ds: DataSource) {
+    this.sql = sqlOf(ds);
+  }
 
   async conversation(id: string): Promise<DirectLineConversation | null> {
-    return this.ds.getRepository(DirectLineConversation).findOne({ where: { id } });
+    const r = await this.sql.one<{ id: string; userId: string; createdAt: unknown; lastActivityAt: unknown }>('SELECT "id", "userId", "createdAt", "lastActivityAt" FROM directline_conversation WHERE "id" = $1', [id]);
+    if (!r) return null;
+    return Object.assign(new DirectLineConversation(), { id: r.id, userId: r.userId, createdAt: toDate(r.createdAt) as Date, lastActivityAt: toDate(r.lastActivityAt) });
   }
 
   /** Creates the conversation unless it exists; `created` tells which. */
@@ -61,24 +62,18 @@ export class DirectLineStore {
   }
 
   private async maxSeq(conversationId: string): Promise<number> {
-    const row = await this.ds
-      .getRepository(DirectLineActivity)
-      .createQueryBuilder('a')
-      .select('MAX(a.seq)', 'm')
-      .where('a.conversationId = :c', { c: conversationId })
-      .getRawOne<{ m: number | string | null }>();
+    const row = await this.sql.one<{ m: number | string | null }>('SELECT MAX("seq") AS "m" FROM directline_activity WHERE "conversationId" = $1', [conversationId]);
     return Number(row?.m ?? 0);
   }
 
   /** Appends an activity built for its position; returns the stored form. */
   append(conversationId: string, build: (id: string, seq: number) => Partial<Activity>): Promise<StoredActivity> {
     return this.serial(conversationId, async () => {
-      const repo = this.ds.getRepository(DirectLineActivity);
       let seq = (this.lastSeq.get(conversationId) ?? (await this.maxSeq(conversationId))) + 1;
       for (let attempt = 0; ; attempt++) {
         const activity = build(activityId(conversationId, seq), seq);
         try {
-          await repo.insert({ conversationId, seq, activity: JSON.stringify(activity) });
+          await this.sql.run('INSERT INTO directline_activity ("conversationId", "seq", "activity") VALUES ($1, $2, $3)', [conversationId, seq, JSON.stringify(activity)]);
           this.lastSeq.set(conversationId, seq);
           if (this.lastSeq.size > 50_000) this.lastSeq.clear();
           await this.touch(conversationId);
@@ -96,19 +91,13 @@ export class DirectLineStore {
     if (now - (this.touchedAt.get(conversationId) ?? 0) < 60_000) return;
     this.touchedAt.set(conversationId, now);
     if (this.touchedAt.size > 50_000) this.touchedAt.clear();
-    await this.ds.getRepository(DirectLineConversation).update({ id: conversationId }, { lastActivityAt: new Date(now) });
+    await this.sql.run('UPDATE directline_conversation SET "lastActivityAt" = $1 WHERE "id" = $2', [new Date(now), conversationId]);
   }
 
   /** Activities after watermark `after`, oldest first. */
   async after(conversationId: string, after: number, limit = 100): Promise<StoredActivity[]> {
-    const rows = await this.ds
-      .getRepository(DirectLineActivity)
-      .createQueryBuilder('a')
-      .where('a.conversationId = :c AND a.seq > :s', { c: conversationId, s: after })
-      .orderBy('a.seq', 'ASC')
-      .limit(limit)
-      .getMany();
-    return rows.map((r) => ({ seq: r.seq, activity: JSON.parse(r.activity) as Partial<Activity> }));
+    const rows = await this.sql.rows<{ seq: number | string; activity: string }>('SELECT "seq", "activity" FROM directline_activity WHERE "conversationId" = $1 AND "seq" > $2 ORDER BY "seq" ASC LIMIT $3', [conversationId, after, limit]);
+    return rows.map((r) => ({ seq: Number(r.seq), activity: JSON.parse(r.activity) as Partial<Activity> }));
   }
 
   /** The last watermark of each conversation (for the stream catch-up poll). */

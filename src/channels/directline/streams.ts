@@ -94,6 +94,11 @@ export class StreamHub {
     }
   }
 
+  /** Another instance stored activity `seq` of a conversation: its sockets here catch up now. */
+  appendedElsewhere(conversationId: string, seq: number): void {
+    for (const s of this.byConversation.get(conversationId) ?? []) if (seq > s.lastSeq) void this.catchUp(s);
+  }
+
   /** An activity that is not stored (typing): sent to the open sockets of this process only. */
   ephemeral(conversationId: string, activity: Partial<Activity>): void {
     const set = this.byConversation.get(conversationId);

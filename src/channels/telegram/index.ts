@@ -219,10 +219,22 @@ class GrammyTelegramChannel implements TelegramChannel {
     }
     await this.bot.api.deleteWebhook();
     if (this.stopped) return;
-    this.runner = run(this.bot, {
-      runner: { fetch: { timeout: 30, allowed_updates: [...ALLOWED_UPDATES] }, silent: true, retryInterval: 'exponential', maxRetryTime: 365 * 24 * 3600_000 },
-    });
-    this.log.info('telegram long polling started');
+    // Exactly one instance long-polls (contracts §11); another takes over when it dies.
+    this.app.cluster.lead(
+      'telegram-poller',
+      () => {
+        if (this.stopped || this.runner) return;
+        this.runner = run(this.bot, {
+          runner: { fetch: { timeout: 30, allowed_updates: [...ALLOWED_UPDATES] }, silent: true, retryInterval: 'exponential', maxRetryTime: 365 * 24 * 3600_000 },
+        });
+        this.log.info('telegram long polling started');
+      },
+      async () => {
+        const runner = this.runner;
+        this.runner = null;
+        if (runner) await runner.stop().catch(() => undefined);
+      },
+    );
   }
 
   private async setCommands(): Promise<void> {

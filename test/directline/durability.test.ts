@@ -1,0 +1,216 @@
+/**
+ * Web chat under load and across crashes, over real HTTP against real servers on SQLite:
+ * - the bounded turn queue: past it every message still gets an answer at once — the polite
+ *   "very many people are writing" reply — with Retry-After, and the server stays responsive;
+ * - the durable inbox: a message answered 200 is processed even when the process is killed
+ *   (kill -9) before its turn ran, once (idempotent by activity id);
+ * - without DIRECTLINE_SECRET a restart keeps open web chats working (the secret is in the database).
+ * Nothing here depends on the machine's speed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { directLineOf } from '../../src/channels/directline';
+import { TurnQueue } from '../../src/channels/turnQueue';
+import { clientAddress } from '../../src/channels/directline/http';
+import { loadConfig } from '../../src/config';
+import { sqlOf } from '../../src/db/sql';
+import { startTestApp, type TestApp } from '../support/browser';
+import { call, getActivities, openConversation, postMessage, waitForActivities, type Conversation } from './helpers';
+
+jest.setTimeout(120_000);
+
+const repliesTo = (acts: Array<{ replyToId?: string; from?: { role?: string } }>, id: string) => acts.filter((a) => a.from?.role === 'bot' && a.replyToId === id);
+
+describe('TurnQueue', () => {
+  it('runs at most `concurrency` turns at once, in arrival order, and admits only a bounded wait', async () => {
+    const q = new TurnQueue({ concurrency: 2, maxQueued: 3, maxWaitMs: 60_000 });
+    const started: number[] = [];
+    const gates: Array<() => void> = [];
+    const runs: Array<Promise<void>> = [];
+    for (let i = 0; i < 3; i++) {
+      expect(q.admit()).toBe(true);
+      runs.push(q.run(() => new Promise<void>((r) => (started.push(i), gates.push(r)))));
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]); // the third waits for a slot
+    expect(q.admit()).toBe(true);
+    expect(q.admit()).toBe(true);
+    expect(q.admit()).toBe(false); // three waiting already
+    expect(q.refused).toBe(1);
+    q.release();
+    q.release();
+    gates[0]();
+    await runs[0];
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2]);
+    gates[1]();
+    gates[2]();
+    await Promise.all(runs);
+    expect(q.pending).toBe(0);
+  });
+
+  it('refuses new turns while the oldest waiting one has waited longer than maxWaitMs', async () => {
+    const q = new TurnQueue({ concurrency: 1, maxQueued: 100, maxWaitMs: 50 });
+    let open!: () => void;
+    expect(q.admit()).toBe(true);
+    const first = q.run(() => new Promise<void>((r) => (open = r)));
+    expect(q.admit()).toBe(true);
+    const second = q.run(async () => undefined);
+    const now = performance.now();
+    expect(q.admit(now + 10)).toBe(true);
+    q.release();
+    expect(q.admit(now + 1000)).toBe(false);
+    expect(q.admit(now + 1000, true)).toBe(true); // a recovered turn is always taken
+    q.release();
+    open();
+    await Promise.all([first, second]);
+  });
+});
+
+describe('a saturated web chat', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TURN_CONCURRENCY: '1', TURN_QUEUE_MAX: '2', WEBCHAT_MESSAGE_RATE_PER_MIN: '1000' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('answers every message: a turn when there is room, else at once the polite busy reply with Retry-After', async () => {
+    const convs: Conversation[] = [];
+    for (let i = 0; i < 8; i++) convs.push(await openConversation(t.url));
+    // A long turn holds the one slot: two messages may wait for it, the rest are refused.
+    const queue = directLineOf(t.app)!.queue;
+    let release!: () => void;
+    expect(queue.admit()).toBe(true);
+    const hold = queue.run(() => new Promise<void>((r) => (release = r)));
+    const posts = await Promise.all(
+      convs.map((c) => call(t.url, 'POST', `/v3/directline/conversations/${c.conversationId}/activities`, { token: c.token, body: { type: 'message', text: 'jakie są godziny otwarcia biura', locale: 'pl-PL' } })),
+    );
+    // The health check answers while the chat is saturated.
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    for (const p of posts) expect(p.status).toBe(200);
+    const refused = posts.filter((p) => p.headers.get('retry-after'));
+    expect(refused).toHaveLength(6);
+    release();
+    await hold;
+    await directLineOf(t.app)!.idle();
+    let busyReplies = 0;
+    for (const [i, c] of convs.entries()) {
+      const id = posts[i].body.id as string;
+      const replies = repliesTo((await getActivities(t.url, c)).activities, id) as Array<{ text?: string; channelData?: { kropla?: { busy?: boolean } } }>;
+      expect(replies.length).toBeGreaterThan(0);
+      const busy = replies.filter((r) => r.channelData?.kropla?.busy === true);
+      if (posts[i].headers.get('retry-after')) {
+        expect(Number(posts[i].headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(busy).toHaveLength(1);
+        expect(replies).toHaveLength(1); // no turn ran for it
+        expect(busy[0].text).toMatch(/^Bardzo dużo osób pisze teraz do Kropli.*proszę spróbować za chwilę/i);
+        busyReplies++;
+      } else {
+        expect(busy).toHaveLength(0);
+      }
+    }
+    expect(busyReplies).toBe(refused.length);
+    // Once the queue has drained, the same conversation is answered normally again.
+    const again = await postMessage(t.url, convs[0], 'dziękuję');
+    const acts = await waitForActivities(t.url, convs[0], (a) => repliesTo(a, again).length > 0);
+    expect(repliesTo(acts, again)[0]).not.toHaveProperty('channelData.kropla.busy');
+  });
+
+  it('runs what a crash left in the inbox once, and not again when its reply is already stored', async () => {
+    const dl = directLineOf(t.app)!;
+    const sql = sqlOf(t.app.ds);
+    const conv = await openConversation(t.url);
+    const longAgo = new Date(Date.now() - 3600_000);
+    const addLeftover = async (text: string) => {
+      const saved = await dl.store.append(conv.conversationId, (id) => ({ type: 'message', id, text, locale: 'pl-PL', channelId: 'webchat', from: { id: conv.userId, role: 'user' }, recipient: { id: 'kropla', role: 'bot' }, conversation: { id: conv.conversationId }, serviceUrl: 'https://directline.invalid' } as never));
+      await sql.run('INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', [saved.activity.id, conv.conversationId, saved.seq, JSON.stringify(saved.activity), 'dead-instance', longAgo]);
+      return saved.activity.id as string;
+    };
+    const id = await addLeftover('dzień dobry');
+    expect(await dl.recoverInbox()).toBe(1);
+    await dl.idle();
+    const acts = (await getActivities(t.url, conv)).activities;
+    expect(repliesTo(acts, id).length).toBeGreaterThan(0);
+    expect(await sql.rows('SELECT 1 FROM directline_inbox WHERE "activityId" = $1', [id])).toHaveLength(0);
+
+    // The same activity left behind again (the crash came after the reply): not run twice.
+    const before = repliesTo(acts, id).length;
+    const seq = Number(id.split('|').pop());
+    await sql.run('INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', [id, conv.conversationId, seq, JSON.stringify({ type: 'message', id, text: 'dzień dobry' }), 'dead-instance', longAgo]);
+    expect(await dl.recoverInbox()).toBe(0);
+    expect(repliesTo((await getActivities(t.url, conv)).activities, id)).toHaveLength(before);
+    expect(await sql.rows('SELECT 1 FROM directline_inbox')).toHaveLength(0);
+  });
+});
+
+describe('kill -9 and restart (no DIRECTLINE_SECRET)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kropla-crash-'));
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+
+  async function start(): Promise<{ url: string; child: ChildProcess }> {
+    const port = await freePort();
+    const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'k.sqlite')}`, DATA_DIR: dir, DEMO_DATA: '0', LOG_LEVEL: 'silent', ADMIN_API_TOKEN: 'crash-admin-token-123456' };
+    delete env.DIRECTLINE_SECRET;
+    const child = spawn(process.execPath, [join(__dirname, '../../dist/src/index.js')], { env, stdio: 'ignore' });
+    children.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) return { url, child };
+      } catch {
+        // not yet listening
+      }
+      if (i > 600) throw new Error('server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('answers every message that got 200 after a restart, once, and the old token still opens the chat', async () => {
+    const first = await start();
+    const conv = await openConversation(first.url);
+    const texts = ['dzień dobry', 'jakie są godziny otwarcia biura', 'jak mogę zapłacić za wodę'];
+    const ids = await Promise.all(texts.map((text) => postMessage(first.url, conv, text)));
+    first.child.kill('SIGKILL'); // right after the three 200s
+    await new Promise((r) => first.child.once('exit', r));
+
+    const second = await start();
+    // The token issued before the restart is still valid (the generated secret was kept).
+    const acts = await waitForActivities(second.url, conv, (a) => ids.every((id) => repliesTo(a, id).length > 0), 60_000);
+    for (const id of ids) {
+      const texts = repliesTo(acts, id).map((a) => (a as { text?: string }).text);
+      expect(new Set(texts).size).toBe(texts.length); // no answer twice
+    }
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
+  it('uses the socket peer by default, and the address the trusted proxies saw otherwise', () => {
+    expect(clientAddress(req('10.0.0.5', '1.2.3.4'))).toBe('10.0.0.5'); // default: a client cannot pick its address
+    expect(clientAddress(req('10.0.0.5', '6.6.6.6, 1.2.3.4'), 1)).toBe('1.2.3.4'); // the forged left entry is ignored
+    expect(clientAddress(req('10.0.0.5', '6.6.6.6, 1.2.3.4, 10.0.0.9'), 2)).toBe('1.2.3.4');
+    expect(clientAddress(req('10.0.0.5'), 1)).toBe('10.0.0.5');
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+  });
+});

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const ds = await openDatabase(config.database, { poolSize: 2 });
   const events = new EventService(ds);
   let cursor = arg(rest, '--after');
+  let resume: string | null = null;
   let stopping = false;
   const stop = () => {
     stopping = true;
@@ -37,13 +38,13 @@ async function main(): Promise<void> {
     while (!stopping) {
       const page = await events.page(cursor, 1000);
       for (const e of page.events) process.stdout.write(JSON.stringify(e) + '\n');
-      cursor = page.next;
+      cursor = resume = page.next;
       if (page.events.length === 1000) continue;
       if (!follow) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {
-    if (cursor) process.stderr.write(`next: ${cursor}\n`);
+    if (resume) process.stderr.write(`next: ${resume}\n`);
     await ds.destroy();
   }
 }

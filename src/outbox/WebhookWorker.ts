@@ -82,7 +82,7 @@ export class WebhookWorker {
   private async idle(): Promise<void> {
     if (this.pending) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, this.opts.idleMs ?? 1000);
+      const t = setTimeout(resolve, this.opts.idleMs ?? 250);
       this.wake = () => {
         clearTimeout(t);
         resolve();

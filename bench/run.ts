@@ -9,6 +9,7 @@ import { runOutagesBench } from './outages';
 import { runDocumentsBench } from './documents';
 import { runDirectLineBench } from './directline';
 import { runEventsBench } from './events';
+import { runOcrBench } from './ocr';
 import { runLoadBench } from './load';
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -19,6 +20,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   telegram: runTelegramBench,
   outages: runOutagesBench,
   events: runEventsBench,
+  ocr: runOcrBench,
   load: runLoadBench,
 };
 

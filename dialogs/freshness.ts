@@ -18,6 +18,11 @@ export async function appendFreshness(ctx: TurnContext, app: App): Promise<void>
     if (first) {
       done = true;
       first.text = first.text ? `${first.text}\n\n${line}` : line;
+      // An answer shown as an Adaptive Card carries the line in the card too.
+      for (const a of first.attachments ?? []) {
+        const body = (a.content as { body?: unknown[] } | undefined)?.body;
+        if (a.contentType === 'application/vnd.microsoft.card.adaptive' && Array.isArray(body)) body.push({ type: 'TextBlock', text: line, wrap: true, isSubtle: true, size: 'Small' });
+      }
     }
     return next();
   });

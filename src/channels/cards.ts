@@ -82,7 +82,7 @@ function linesToElements(lines: Span[][], asList: boolean): CardElement[] {
     spacing: i === 0 ? 'Medium' : 'Small',
     items: [
       textBlock(f.title, { weight: 'Bolder', spacing: 'None' }),
-      textBlock(f.value, { spacing: 'None', ...(/^`?(?:PL ?)?\d{2}(?: ?\d{4}){6}`?$/.test(f.value) ? { fontType: 'Monospace', size: 'Medium' } : {}) }),
+      textBlock(f.value, { spacing: 'None', ...(/^`?(?:PL ?)?\d{2}(?: ?\d{4}){6}`?$/.test(f.value) ? { fontType: 'Monospace' } : {}) }),
     ],
   }));
 }

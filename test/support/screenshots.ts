@@ -11,11 +11,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { admin, launchChromium, openWidgetByKeyboard, sendChatMessage, startTestApp } from './browser';
+import { ADMIN_TOKEN, launchChromium, openWidgetByKeyboard, sendChatMessage, startTestApp } from './browser';
+import { importAnswersCustomer } from './answersFixture';
 import { startTelegramHarness, TEST_ADMIN_TOKEN } from './fake-telegram/harness';
 import type { SentMessage } from './fake-telegram';
 
-/** The customer's messages, one per task answer (after linking demo customer 100002, who has overdue invoices). */
+/** The customer's messages, one per task answer (after linking the answers customer: two overdue invoices, a year of readings). */
 export const SCREENSHOT_TASKS: { name: string; text: string }[] = [
   { name: 'balance', text: 'ile mam do zapłaty?' },
   { name: 'payment', text: 'dane do przelewu' },
@@ -32,7 +33,6 @@ export const SCREENSHOT_TASKS: { name: string; text: string }[] = [
   { name: 'help', text: 'co potrafisz?' },
 ];
 
-const CUSTOMER = '100002';
 
 /** Waits until the transcript has grown and then stayed the same for a moment. */
 async function settle(page: Page, before: number): Promise<void> {
@@ -57,17 +57,30 @@ async function webChat(browser: Browser, url: string, width: number, out: string
   const panel = page.locator('#kropla-chat-panel');
   const activities = page.locator('#kropla-chat-panel .webchat__basic-transcript__activity');
   await settle(page, 0);
-  const shot = async (name: string) => {
+  const shot = async (name: string, from?: number) => {
     const file = join(out, `webchat-${width}-${name}.png`);
     await panel.screenshot({ path: file });
     files.push(file);
+    if (from === undefined) return;
+    // the same answer scrolled to its start (a long answer does not fit the panel)
+    const first = activities.nth(from);
+    if (!(await first.count())) return;
+    const fits = await first.evaluate((el) => {
+      const scroller = el.closest('.webchat__basic-transcript__scrollable');
+      return !scroller || el.getBoundingClientRect().top >= scroller.getBoundingClientRect().top;
+    });
+    if (fits) return;
+    await first.evaluate((el) => el.scrollIntoView({ block: 'start', behavior: 'instant' }));
+    const top = file.replace(/\.png$/, '-top.png');
+    await panel.screenshot({ path: top });
+    files.push(top);
   };
   await shot('00-greeting');
   await page.screenshot({ path: join(out, `webchat-${width}-00-page.png`) });
   files.push(join(out, `webchat-${width}-00-page.png`));
-  const r = await admin(url, 'POST', '/api/admin/link-codes', { customerNumber: CUSTOMER });
+  const { code } = await importAnswersCustomer(url, ADMIN_TOKEN);
   let before = await activities.count();
-  await sendChatMessage(page, (r.body as { code: string }).code);
+  await sendChatMessage(page, code);
   await settle(page, before + 1);
   await shot('01-linked');
   let n = 2;
@@ -76,7 +89,7 @@ async function webChat(browser: Browser, url: string, width: number, out: string
     await sendChatMessage(page, task.text);
     await settle(page, before + 1);
     // the newest answer at the bottom of the panel, as the customer sees it
-    await shot(`${String(n++).padStart(2, '0')}-${task.name}`);
+    await shot(`${String(n++).padStart(2, '0')}-${task.name}`, before + 1);
   }
   await context.close();
 }
@@ -120,8 +133,7 @@ async function telegram(browser: Browser, out: string, files: string[]): Promise
       await new Promise((r) => setTimeout(r, 1200));
       turns.push({ said: text, replies: h.fake.messagesTo(user.id).filter((m) => m.seq > after) });
     };
-    const r = await fetch(`${h.app.url}/api/admin/link-codes`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ customerNumber: CUSTOMER }) });
-    const { telegramDeepLink } = (await r.json()) as { telegramDeepLink: string };
+    const { telegramDeepLink } = await importAnswersCustomer(h.app.url, TEST_ADMIN_TOKEN);
     await say(`/start ${new URL(telegramDeepLink).searchParams.get('start')}`);
     for (const task of SCREENSHOT_TASKS) await say(task.text);
     const context = await browser.newContext({ viewport: { width: 375, height: 740 } });

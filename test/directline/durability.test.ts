@@ -71,6 +71,30 @@ describe('TurnQueue', () => {
   });
 });
 
+describe('TurnQueue and a late event loop', () => {
+  it('refuses while the event loop runs late (CPU shortage) and admits again when it catches up', async () => {
+    const q = new TurnQueue({ concurrency: 8, maxQueued: 100, maxWaitMs: 200 });
+    q.watchEventLoop();
+    try {
+      expect(q.admit()).toBe(true);
+      q.release();
+      const until = performance.now() + 600;
+      while (performance.now() < until); // the process gets no CPU for its timers: 600 ms late
+      await new Promise((r) => setTimeout(r, 20));
+      expect(q.admit()).toBe(false);
+      // On time again (a busy machine may need a few timer rounds): admitted again.
+      let admitted = false;
+      for (let i = 0; i < 100 && !admitted; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        admitted = q.admit();
+      }
+      expect(admitted).toBe(true);
+    } finally {
+      q.stop();
+    }
+  });
+});
+
 describe('a saturated web chat', () => {
   let t: TestApp;
   beforeAll(async () => {

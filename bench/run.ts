@@ -8,6 +8,7 @@ import { runTelegramBench } from './telegram';
 import { runOutagesBench } from './outages';
 import { runDocumentsBench } from './documents';
 import { runDirectLineBench } from './directline';
+import { runOcrBench } from './ocr';
 import { runLoadBench } from './load';
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -17,6 +18,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   directline: runDirectLineBench,
   telegram: runTelegramBench,
   outages: runOutagesBench,
+  ocr: runOcrBench,
   load: runLoadBench,
 };
 

@@ -12,6 +12,7 @@ import { say, tr, turnInfo } from './context';
 import { PROMPT, attachmentsOf, promptWith } from './prompts';
 import { matchChoice, parseYesNo } from './parsing';
 import { requireAccount, values } from './steps';
+import { READING_PHOTO, photosOf, storeReadingFiles } from './ReadingPhotoDialog';
 
 /** Asks for the value again (after a refused or unconfirmed one), keeping customer and meter. */
 export const READING_VALUE = 'reading.submit.value';
@@ -48,6 +49,8 @@ function valueSteps(app: App): WaterfallStep[] {
   return [
     async (step) => {
       const v = values(step);
+      const photos = typeof step.result === 'number' ? [] : photosOf(step.context.activity);
+      if (photos.length) return step.replaceDialog(READING_PHOTO, { customerId: v.customerId, meterId: v.meterId, photoId: await storeReadingFiles(app, turnInfo(step.context).chat.id, photos) });
       const litres = typeof step.result === 'number' ? step.result : parseMeterValue(String(step.result ?? ''));
       if (litres === null || litres < 0 || litres > MAX_METER_LITRES) {
         await say(step.context, 'reading.badValue', {}, [], { refusal: 'notUnderstood' });
@@ -105,7 +108,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         const preset = info.nlu?.entities.find((e) => e.type === 'meterValue');
         if (preset?.type === 'meterValue') v.presetLitres = preset.litres;
         const photos = attachmentsOf(step.context.activity);
-        if (photos.length) await savePhotos(app, info.chat.id, photos);
+        if (photos.length) v.photoId = await storeReadingFiles(app, info.chat.id, photos);
         v.meterIds = meters.map((m) => m.id);
         if (meters.length === 1) return step.next(null);
         const titles = meters.map((m) => tr(step.context, m.kind === 'main' ? 'reading.meterMain' : 'reading.meterSub', { serial: m.serial, address: `${m.servicePoint.street} ${m.servicePoint.building}` }));
@@ -117,6 +120,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         const ids = v.meterIds as number[];
         v.meterId = typeof step.result === 'string' ? ids[matchChoice(step.result, v.meterTitles as string[])] : ids[0];
         if (typeof v.presetLitres === 'number') return step.next(v.presetLitres);
+        if (typeof v.photoId === 'number') return step.replaceDialog(READING_PHOTO, { customerId: v.customerId, meterId: v.meterId, photoId: v.photoId });
         const last = await app.services.readings.lastReading(v.meterId as number);
         const hint = last ? tr(step.context, 'reading.lastWas', { value: formatCubicMetres(last.valueLitres), date: formatDate(last.date) }) : '';
         return step.prompt(PROMPT.meterValue, promptWith('meterValue', [tr(step.context, 'reading.askValue'), hint].filter(Boolean).join('\n'), tr(step.context, 'reading.badValue')));
@@ -132,6 +136,7 @@ export class ReadingValueDialog extends WaterfallDialog {
     super(READING_VALUE, [
       async (step) => {
         Object.assign(step.values, step.options);
+        if (typeof values(step).litres === 'number') return step.next(values(step).litres);
         return step.prompt(PROMPT.meterValue, promptWith('meterValue', tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
       },
       ...valueSteps(app),

@@ -8,7 +8,8 @@ import { ForgetDialog } from './ForgetDialog';
 import { BalanceDialog } from './BalanceDialog';
 import { InvoicesDialog } from './InvoicesDialog';
 import { PaymentDialog } from './PaymentDialog';
-import { ReadingSubmitDialog, ReadingValueDialog } from './ReadingSubmitDialog';
+import { READING_VALUE, ReadingSubmitDialog, ReadingValueDialog } from './ReadingSubmitDialog';
+import { ReadingPhotoDialog } from './ReadingPhotoDialog';
 import { ReadingsHistoryDialog } from './ReadingsHistoryDialog';
 import { ConsumptionDialog } from './ConsumptionDialog';
 import { ComplaintDialog } from './ComplaintDialog';
@@ -35,7 +36,7 @@ export function registerDialogs(set: DialogSet, app: App): void {
   for (const d of [
     new LinkAccountDialog(app), new LinkByEmailDialog(app), new LogoutDialog(app), new ForgetDialog(app),
     new BalanceDialog(app), new InvoicesDialog(app), new PaymentDialog(app),
-    new ReadingSubmitDialog(app), new ReadingValueDialog(app), new ReadingsHistoryDialog(app), new ConsumptionDialog(app),
+    new ReadingSubmitDialog(app), new ReadingValueDialog(app), new ReadingPhotoDialog(app, READING_VALUE), new ReadingsHistoryDialog(app), new ConsumptionDialog(app),
     new ComplaintDialog(app), new MessageDialog(app), new CaseStatusDialog(app), new HandoffDialog(app),
     new OutageCheckDialog(app), new OutageReportDialog(app), new OutageSubscribeDialog(app), new OutageUnsubscribeDialog(app),
     new FormsDialog(app), new SubmeterDialog(app), new EInvoiceDialog(app),

@@ -44,6 +44,7 @@ export function addPrompts(set: DialogSet): void {
   set.add(new TextPrompt(PROMPT.yesNo, async (pc) => parseYesNo(text(pc)) !== null));
   set.add(new TextPrompt(PROMPT.choice, async (pc) => matchChoice(text(pc), (pc.options.validations as ChoiceValidation).titles) >= 0));
   set.add(new TextPrompt(PROMPT.meterValue, async (pc) => {
+    if ((pc.context.activity.attachments ?? []).some((a) => /^data:image\//i.test(a.contentUrl ?? ''))) return true;
     const litres = parseMeterValue(text(pc));
     return litres !== null && litres >= 0 && litres <= MAX_METER_LITRES;
   }));

@@ -22,6 +22,7 @@ import { CustomerService } from './services/CustomerService';
 import { AlertService } from './services/AlertService';
 import { AttachmentService } from './services/AttachmentService';
 import { Mailer } from './services/Mailer';
+import { MeterOcr } from './ocr';
 import { createServer } from './http/server';
 import { registerAdminRoutes } from './http/admin';
 import { registerHealthRoute } from './http/health';
@@ -66,6 +67,8 @@ export class App {
   readonly server: Server;
   readonly bot: KroplaBot;
   readonly events = new KroplaEventBus();
+  /** Meter photo OCR (worker thread, started on the first photo). */
+  readonly ocr = new MeterOcr();
   /** The other instances on the same PostgreSQL (events, one-instance jobs); inert on SQLite. */
   readonly cluster: Cluster;
   telegram: TelegramChannel | null = null;
@@ -177,6 +180,7 @@ export class App {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     for (const h of this.stopHooks) await h();
+    await this.ocr.close();
     if (this.telegram) await this.telegram.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -20,6 +20,10 @@ import { parseMeterValue } from '../services/ReadingService';
 import { normalizeLinkCode } from '../services/LinkService';
 import { foldDiacritics } from '../domain/streets';
 import { handleHandoffMessage } from '../../dialogs/handoffTurn';
+import { photosOf } from '../../dialogs/ReadingPhotoDialog';
+
+/** A photo captioned with this is a meter reading to read from the photo. */
+const PHOTO_READING = /\bodczyt|meter reading|показник/i;
 
 /** What the bot remembers about a conversation besides the dialog stack. */
 export interface ConversationPrefs {
@@ -152,6 +156,13 @@ export class KroplaBot extends ActivityHandler {
     if (!dc.activeDialog && (await this.answerToOpenCase(ctx, info))) return;
 
     const folded = foldDiacritics(text).replace(/[!.]+$/, '');
+    if (PHOTO_READING.test(folded) && photosOf(ctx.activity).length && !(dc.activeDialog && dc.stack[0].id.startsWith('reading.submit'))) {
+      // a meter photo sent with "odczyt" starts the reading from the photo, whatever was going on
+      await dc.cancelAllDialogs();
+      await routeByIntent(dc, 'reading.submit', info);
+      await this.prefs.set(ctx, prefs);
+      return;
+    }
     if (dc.activeDialog) {
       if (CANCEL.test(folded)) {
         await dc.cancelAllDialogs();

@@ -20,6 +20,10 @@ export class AttachmentService {
     return repo.save(repo.create({ ...a, fileName: a.fileName.slice(0, 200), contentType: a.contentType.slice(0, 100), size, accessKey: randomBytes(24).toString('base64url') }));
   }
 
+  async byId(id: number): Promise<Attachment | null> {
+    return this.ds.getRepository(Attachment).findOne({ where: { id } });
+  }
+
   async byAccessKey(key: string): Promise<Attachment | null> {
     return this.ds.getRepository(Attachment).findOne({ where: { accessKey: key } });
   }

@@ -57,7 +57,8 @@ export class TurnQueue {
   /** Whether a new turn may join the queue; counts it as admitted when so (`force`: always, e.g. a recovered turn). */
   admit(now = performance.now(), force = false): boolean {
     const oldest = this.waiting[0];
-    const late = this.lagMs > this.opts.maxWaitMs || (oldest !== undefined && now - oldest.since > this.opts.maxWaitMs);
+    // A late loop counts only while every slot is taken: one slow turn (a photo read) alone is no overload.
+    const late = (this.lagMs > this.opts.maxWaitMs && this.running >= this.opts.concurrency) || (oldest !== undefined && now - oldest.since > this.opts.maxWaitMs);
     if (!force && (this.admitted >= this.opts.maxQueued || late)) {
       this.refused++;
       return false;

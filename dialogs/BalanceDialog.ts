@@ -4,6 +4,7 @@ import type { App } from '../src/app';
 import { formatDate, formatMoney } from '../src/domain/format';
 import { say, tr, turnInfo, withButtons as withActions } from './context';
 import { requireAccount, values } from './steps';
+import { withCard } from '../src/channels/cards';
 
 export class BalanceDialog extends WaterfallDialog {
   constructor(app: App) {
@@ -23,7 +24,7 @@ export class BalanceDialog extends WaterfallDialog {
             const next = b.unpaid[0];
             if (next) lines.push(tr(step.context, 'balance.nextDue', { due: formatDate(next.invoice.dueDate) }));
           }
-          await step.context.sendActivity(withActions(lines.join('\n'), actions));
+          await step.context.sendActivity(withCard(withActions(lines.join('\n'), actions)));
         } else if (b.balanceGrosze < 0) {
           await step.context.sendActivity(withActions(tr(step.context, 'balance.overpaid', { amount: formatMoney(-b.balanceGrosze) }), [tr(step.context, 'tasks.invoices.list')]));
         } else {

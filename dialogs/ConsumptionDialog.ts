@@ -8,6 +8,7 @@ import { addDays, formatCubicMetres, formatDate } from '../src/domain/format';
 import { consumptionChartConfig, monthLabel, renderChartPng } from '../src/documents/charts';
 import { fileActivity, say, tr, turnInfo } from './context';
 import { requireAccount, values } from './steps';
+import { withCard } from '../src/channels/cards';
 
 /** The period named in this turn, or the last 12 whole months. */
 export function periodOf(info: ReturnType<typeof turnInfo>, defaultDays = 365): { from: string; to: string } {
@@ -43,7 +44,8 @@ export class ConsumptionDialog extends WaterfallDialog {
         const kind = /lini|line|лін/i.test(info.nlu?.text ?? '') ? 'line' : 'bar';
         const config = consumptionChartConfig({ months: report.months, previousYear: report.previousYear, kind, locale: info.locale });
         const png = await renderChartPng(config, { quickchartUrl: app.config.quickchartUrl });
-        await step.context.sendActivity(fileActivity(lines.join('\n'), png, 'image/png', 'zuzycie-wody.png'));
+        const alt = tr(step.context, 'cards.chartAlt', { from: formatDate(from), to: formatDate(to) });
+        await step.context.sendActivity(withCard(fileActivity(lines.join('\n'), png, 'image/png', 'zuzycie-wody.png'), { imageAlt: alt, imagePlacement: 'afterHeading', imageSize: 'stretch' }));
         return step.endDialog();
       },
     ]);

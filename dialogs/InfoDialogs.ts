@@ -11,13 +11,15 @@ export const RESUME = 'resume';
 
 /** The main tasks shown as buttons on greeting and help. */
 const MENU = ['balance.check', 'reading.submit', 'invoices.list', 'outage.check', 'complaint.file', 'agent.handoff'];
+/** The greeting's buttons: at most four (a small widget) — the commonest tasks and a person; „pomoc” shows the rest. */
+const GREETING_MENU = ['balance.check', 'reading.submit', 'outage.check', 'agent.handoff'];
 
 /** A dialog that answers with one text, with the main tasks as buttons when `menu` is set. */
 export class AnswerDialog extends WaterfallDialog {
-  constructor(id: string, key: string, opts: { menu?: boolean; params?: Params } = {}) {
+  constructor(id: string, key: string, opts: { menu?: boolean | string[]; params?: Params } = {}) {
     super(id, [
       async (step) => {
-        const actions = opts.menu ? MENU.map((i) => taskLabel(step.context, i)) : [];
+        const actions = opts.menu ? (opts.menu === true ? MENU : opts.menu).map((i) => taskLabel(step.context, i)) : [];
         await say(step.context, key, opts.params ?? {}, actions);
         return step.endDialog();
       },
@@ -30,7 +32,7 @@ export function answerDialogs(app: App): AnswerDialog[] {
   return [
     new AnswerDialog('contact.info', 'contact.text', { params: { open: app.config.officeHours.open, close: app.config.officeHours.close } }),
     new AnswerDialog('help', 'help.text', { menu: true }),
-    new AnswerDialog('greeting', 'greeting.text', { menu: true }),
+    new AnswerDialog('greeting', 'greeting.text', { menu: GREETING_MENU }),
     new AnswerDialog('goodbye', 'goodbye.text'),
     new AnswerDialog('thanks', 'thanks.text'),
   ];

@@ -6,6 +6,7 @@ import { formatAccountNumber } from '../src/domain/iban';
 import { paymentQrPayload, paymentQrPng, MAX_QR_AMOUNT_GROSZE } from '../src/documents/paymentQr';
 import { fileActivity, say, tr, turnInfo } from './context';
 import { requireAccount, values } from './steps';
+import { withCard } from '../src/channels/cards';
 
 export class PaymentDialog extends WaterfallDialog {
   constructor(app: App) {
@@ -27,7 +28,7 @@ export class PaymentDialog extends WaterfallDialog {
           due: oldestDue ? formatDate(oldestDue) : '-',
         });
         if (b.balanceGrosze > MAX_QR_AMOUNT_GROSZE) {
-          await step.context.sendActivity(text + '\n\n' + tr(step.context, 'payment.tooLargeForQr'));
+          await step.context.sendActivity(withCard({ type: 'message', text: text + '\n\n' + tr(step.context, 'payment.tooLargeForQr') }));
           return step.endDialog();
         }
         const payload = paymentQrPayload({
@@ -35,7 +36,8 @@ export class PaymentDialog extends WaterfallDialog {
           recipient: 'Katowickie Wodociagi', title: `Klient ${customer.customerNumber}`,
         });
         const png = await paymentQrPng(payload);
-        await step.context.sendActivity(fileActivity(text + '\n\n' + tr(step.context, 'payment.qrHint'), png, 'image/png', 'przelew-qr.png'));
+        const alt = tr(step.context, 'cards.qrAlt', { amount: formatMoney(b.balanceGrosze) });
+        await step.context.sendActivity(withCard(fileActivity(text + '\n\n' + tr(step.context, 'payment.qrHint'), png, 'image/png', 'przelew-qr.png'), { imageAlt: alt }));
         return step.endDialog();
       },
     ]);

@@ -65,28 +65,38 @@
     try { sessionStorage.setItem(KEY, JSON.stringify(s)); } catch (e) { /* private mode */ }
   }
 
-  function post(path, token) {
+  function post(path, token, body) {
     var headers = { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = 'Bearer ' + token;
-    return fetch(base + path, { method: 'POST', headers: headers, body: '{}', credentials: 'omit' }).then(function (r) {
+    return fetch(base + path, { method: 'POST', headers: headers, body: JSON.stringify(body || {}), credentials: 'omit' }).then(function (r) {
       if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.json();
     });
   }
 
-  /* A token for the stored conversation (refreshed), or a new conversation's token. */
+  /*
+   * A token for the stored conversation (refreshed), or a new conversation: started here, while Web
+   * Chat is still loading, with a `webchat/join` event, so that the bot's greeting is already waiting
+   * when the widget connects (Web Chat then resumes the conversation instead of starting one).
+   */
   function session() {
     var s = loadSession();
     var fresh = function () {
       return post('/api/webchat/token').then(function (r) {
         var n = { token: r.token, conversationId: r.conversationId, expiresAt: Date.now() + r.expires_in * 1000, resume: false };
-        saveSession(n);
-        return n;
+        return post('/v3/directline/conversations', n.token).then(function (c) {
+          n.token = c.token || n.token;
+          n.resume = true;
+          return post('/v3/directline/conversations/' + encodeURIComponent(n.conversationId) + '/activities', n.token, { type: 'event', name: 'webchat/join', locale: T.locale });
+        }).then(function () { n.joined = true; }, function () { /* Web Chat starts the conversation and says join itself */ }).then(function () {
+          saveSession(n);
+          return n;
+        });
       });
     };
     if (s && s.token && s.conversationId && s.expiresAt > Date.now() + 30000) {
       return post('/v3/directline/tokens/refresh', s.token).then(function (r) {
-        var n = { token: r.token, conversationId: r.conversationId, expiresAt: Date.now() + r.expires_in * 1000, resume: true };
+        var n = { token: r.token, conversationId: r.conversationId, expiresAt: Date.now() + r.expires_in * 1000, resume: true, joined: true };
         saveSession(n);
         return n;
       }, fresh);
@@ -94,15 +104,18 @@
     return fresh();
   }
 
+  var vendorLoading = null;
   function loadVendor() {
     if (window.WebChat) return Promise.resolve();
-    return new Promise(function (resolve, reject) {
+    if (vendorLoading) return vendorLoading;
+    vendorLoading = new Promise(function (resolve, reject) {
       var s = el('script', { src: base + VENDOR_PATH });
       if (nonce) s.nonce = nonce;
       s.onload = function () { resolve(); };
-      s.onerror = function () { reject(new Error('vendor')); };
+      s.onerror = function () { vendorLoading = null; s.remove(); reject(new Error('vendor')); };
       document.head.appendChild(s);
     });
+    return vendorLoading;
   }
 
   var styleOptions = {
@@ -139,6 +152,36 @@
     rootWidth: '100%',
   };
 
+  /*
+   * Web Chat's store: on connecting, a `webchat/join` event unless the conversation was already
+   * joined (the bot greets a new conversation at once, without waiting for the customer); an answer that comes as an Adaptive Card shows as the
+   * card only (its text is the fallback for clients without cards).
+   */
+  function createStore(joined) {
+    return window.WebChat.createStore({}, function (api) {
+      return function (next) {
+        return function (action) {
+          if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && !joined) {
+            var result = next(action);
+            api.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { locale: T.locale } } });
+            return result;
+          }
+          if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload && action.payload.activity) {
+            var a = action.payload.activity;
+            var cd = a.channelData || {};
+            var hasCard = (a.attachments || []).some(function (x) { return x.contentType === 'application/vnd.microsoft.card.adaptive'; });
+            if (cd.kropla && cd.kropla.textInCard && hasCard && a.text) {
+              var copy = {};
+              Object.keys(a).forEach(function (k) { if (k !== 'text') copy[k] = a[k]; });
+              action = { type: action.type, meta: action.meta, payload: { activity: copy } };
+            }
+          }
+          return next(action);
+        };
+      };
+    });
+  }
+
   function start() {
     if (started) return started;
     status.textContent = T.loading;
@@ -148,7 +191,7 @@
       var options = { token: s.token, domain: base + '/v3/directline', webSocket: true };
       if (s.resume) options.conversationId = s.conversationId;
       directLine = window.WebChat.createDirectLine(options);
-      window.WebChat.renderWebChat({ directLine: directLine, locale: T.locale, styleOptions: styleOptions, nonce: nonce }, host);
+      window.WebChat.renderWebChat({ directLine: directLine, store: createStore(!!s.joined), locale: T.locale, styleOptions: styleOptions, nonce: nonce }, host);
       status.textContent = '';
     }).catch(function () {
       started = null;
@@ -181,6 +224,10 @@
   }
 
   button.addEventListener('click', function () { if (panel.hidden) open(true); else close(); });
+  /* A hand on the button: fetch Web Chat already, so the greeting follows the click at once. */
+  ['pointerenter', 'focus', 'touchstart'].forEach(function (type) {
+    button.addEventListener(type, function () { loadVendor().catch(function () { /* retried on open */ }); }, { once: true, passive: true });
+  });
   closeBtn.addEventListener('click', close);
   retry.addEventListener('click', function () { start(); });
   panel.addEventListener('keydown', function (e) {
@@ -191,6 +238,20 @@
     var s = loadSession();
     if (s && directLine && directLine.token && directLine.token !== s.token) { s.token = directLine.token; s.expiresAt = Date.now() + 15 * 60 * 1000; saveSession(s); }
   });
+
+  /*
+   * Web Chat is a large script: by default it is fetched and compiled when the page is idle after
+   * loading, so that opening the chat greets at once. `data-preload="intent"` waits for a hand on the button.
+   */
+  var preload = (script && script.getAttribute('data-preload')) || 'idle';
+  function preloadWhenIdle() {
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
+    idle(function () { loadVendor().catch(function () { /* retried on open */ }); }, { timeout: 5000 });
+  }
+  if (preload === 'idle') {
+    if (document.readyState === 'complete') preloadWhenIdle();
+    else window.addEventListener('load', preloadWhenIdle, { once: true });
+  }
 
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount);

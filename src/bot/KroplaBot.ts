@@ -78,6 +78,11 @@ export class KroplaBot extends ActivityHandler {
       if (joined && ctx.activity.channelId !== 'telegram') await this.greetOnce(ctx);
       await next();
     });
+    // Web Chat says `webchat/join` as soon as the widget connects: greet a new conversation at once.
+    this.onEvent(async (ctx, next) => {
+      if (ctx.activity.name === 'webchat/join') await this.greetOnce(ctx);
+      await next();
+    });
   }
 
   override async run(ctx: TurnContext): Promise<void> {

@@ -7,16 +7,39 @@
  * registerBotFrameworkRoute(app.server, app); // in App.start, before listen
  */
 import type { Request, Response, Server } from 'restify';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { App } from '../app';
 import { jsonBody, sendError } from '../http/server';
 import { t, toLocale } from '../i18n/i18n';
 import type { ChannelSender, DeliveryResult } from './types';
+import { cardOnlyAttachments, showsCardInsteadOfText } from './cards';
+import { toTeamsHtml } from './markup';
 
 /** The status of a Bot Connector error, when it carries one. */
 function statusOf(e: unknown): number | undefined {
   const err = e as { statusCode?: number; status?: number; response?: { status?: number } };
   return err.statusCode ?? err.status ?? err.response?.status;
+}
+
+/**
+ * A bot activity as Teams shows it: an answer with an Adaptive Card as the card alone (the card
+ * shows its image; the text is its fallback), any other text in Kropla's markup as Teams HTML.
+ */
+export function forTeams(activity: Partial<Activity>): Partial<Activity> {
+  if (activity.type && activity.type !== 'message') return activity;
+  if (showsCardInsteadOfText(activity)) {
+    const { text: _text, channelData: _cd, ...rest } = cardOnlyAttachments(activity);
+    return rest;
+  }
+  if (!activity.text || (activity.textFormat && activity.textFormat !== 'markdown')) return activity;
+  return { ...activity, text: toTeamsHtml(activity.text), textFormat: 'xml' };
+}
+
+/** botbuilder's CloudAdapter that renders each outgoing activity for Teams as the very last step. */
+class TeamsAwareAdapter extends CloudAdapter {
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    return super.sendActivities(context, context.activity.channelId === 'msteams' ? activities.map(forTeams) : activities);
+  }
 }
 
 /** Proactive messages to Teams chats through the Bot Connector. */
@@ -62,7 +85,7 @@ export function registerBotFrameworkRoute(server: Server, app: App): void {
     MicrosoftAppType: tenantId ? 'SingleTenant' : 'MultiTenant',
     ...(tenantId ? { MicrosoftAppTenantId: tenantId } : {}),
   });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new TeamsAwareAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, channelId: context.activity.channelId }, 'bot framework turn failed');
     try {

@@ -2,7 +2,9 @@
  * Turns a message into classifier features. The same function runs at training time and at
  * recognition time, so the two can never drift apart.
  */
-import { Speller, fold, stem, tokenize } from './text';
+import type { Knowledge } from './knowledge';
+import { morphStem } from './morph';
+import { Speller, deepFold, stem, tokenize } from './text';
 import type { Lang } from './types';
 
 const LINK = /(?<![\p{L}\p{N}])(?=[a-z2-9-]*\d)(?=[a-z2-9-]*[a-z])[a-hj-np-z2-9]{4}-?[a-hj-np-z2-9]{4}(?![\p{L}\p{N}])/gu;
@@ -21,14 +23,17 @@ export function placeholders(folded: string): string {
 }
 
 export interface Prepared {
-  tokens: string[]; // folded surface tokens after typo correction
+  tokens: string[]; // folded surface tokens after lexicon normalisation and typo correction
   stems: string[];
+  morph: string[]; // NLP.js's real stemmer (StemmerPl / StemmerUk / Porter) of the same tokens
+  domain: string[]; // domain features (knowledge.ts)
   unknown: number; // tokens (≥3 letters) not in the vocabulary even after correction
   content: number; // tokens considered for the unknown ratio
 }
 
-export function prepare(text: string, lang: Lang, speller?: Speller): Prepared {
-  const raw = tokenize(placeholders(fold(text)));
+export function prepare(text: string, lang: Lang, speller?: Speller, knowledge?: Knowledge): Prepared {
+  const folded = placeholders(deepFold(text));
+  const raw = tokenize(knowledge ? knowledge.normalize(folded) : folded);
   const tokens: string[] = [];
   let unknown = 0;
   let content = 0;
@@ -42,7 +47,14 @@ export function prepare(text: string, lang: Lang, speller?: Speller): Prepared {
     }
     tokens.push(w);
   }
-  return { tokens, stems: tokens.map((t) => stem(t, lang)), unknown, content };
+  return {
+    tokens,
+    stems: tokens.map((t) => stem(t, lang)),
+    morph: tokens.map((t) => morphStem(t, lang)),
+    domain: knowledge ? knowledge.domainFeatures(tokens) : [],
+    unknown,
+    content,
+  };
 }
 
 /** Sparse features for the linear model: stems, stem bigrams and character 3–5-grams. */
@@ -52,6 +64,8 @@ export function linearFeatures(p: Prepared, rawFolded: string): Map<string, numb
     f.set(k, (f.get(k) ?? 0) + v);
   };
   for (const s of p.stems) inc('w:' + s);
+  for (const s of p.morph) inc('m:' + s, 0.5);
+  for (const d of p.domain) inc(d);
   for (let i = 0; i + 1 < p.stems.length; i++) inc('b:' + p.stems[i] + '_' + p.stems[i + 1]);
   for (const t of tokenize(rawFolded).concat(p.tokens)) {
     if (t.startsWith('zz') || /\d/.test(t)) continue;
@@ -66,5 +80,6 @@ export function linearFeatures(p: Prepared, rawFolded: string): Map<string, numb
 export function neuralFeatures(p: Prepared): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of p.stems) out[s] = 1;
+  for (const d of p.domain) out[d] = 1;
   return out;
 }

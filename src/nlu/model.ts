@@ -7,13 +7,17 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 // NLP.js's neural classifier, required alone: the whole node-nlp index costs ~0.7 s of start-up.
 import { NeuralNetwork } from 'node-nlp/src/classifiers';
+import { Calibration } from './calibration';
+import { decide } from './decide';
+import { extractEntities } from './entities';
 import { linearFeatures, neuralFeatures, prepare } from './features';
+import { Knowledge, type KnowledgeJson, loadKnowledge } from './knowledge';
 import { LinearModel, type LinearModelJson } from './linear';
-import { Speller, fold, tokenize } from './text';
+import { Speller, deepFold, tokenize } from './text';
 import type { Lang } from './types';
 
 export const LANGS: Lang[] = ['pl', 'en', 'uk'];
-export const MODEL_VERSION = 3;
+export const MODEL_VERSION = 4;
 
 /** The part of NLP.js's NeuralNetwork we use. */
 interface NlpJsNeuralNetwork {
@@ -34,6 +38,19 @@ export interface LangModelJson {
   vocab: [string, number][];
   neural: unknown;
   linear: LinearModelJson;
+  gate: LinearModelJson;
+  knowledge: KnowledgeJson;
+  /** isotonic map from the raw top score to the share of right answers (out-of-fold) */
+  calibration: [number, number][];
+}
+
+/** What one language's model says about a message before the None rules. */
+export interface Classified {
+  probs: Map<string, number>;
+  /** P(the message is the water utility's) from the domain classifier */
+  inDomain: number;
+  unknownRatio: number;
+  content: number;
 }
 export interface ModelJson {
   version: number;
@@ -43,59 +60,120 @@ export interface ModelJson {
 
 export class LangModel {
   readonly speller: Speller;
+  readonly knowledge: Knowledge;
+  calibration: Calibration;
   constructor(
     readonly lang: Lang,
     readonly vocab: Map<string, number>,
     readonly neural: NlpJsNeuralNetwork,
     readonly linear: LinearModel,
+    readonly gate: LinearModel,
+    knowledge: KnowledgeJson,
+    calibration: [number, number][] = [],
   ) {
     this.speller = new Speller(vocab);
+    this.knowledge = new Knowledge(knowledge);
+    this.calibration = new Calibration(calibration);
   }
 
-  /** Ensemble probabilities per intent, plus the share of unknown words. */
-  classify(text: string): { probs: Map<string, number>; unknownRatio: number; content: number } {
-    const p = prepare(text, this.lang, this.speller);
-    const lin = this.linear.predict(linearFeatures(p, fold(text)));
+  /**
+   * Intent probabilities: the intent ensemble (linear + neural), then the domain decision
+   * folded in — P(None) is a mix of the intent model's None and the domain classifier's
+   * "not the utility's"; the other intents share the rest in their own proportions.
+   */
+  classify(text: string): Classified {
+    const full = this.classifyOne(text);
+    // a long story usually ends with the request: the last question (or the last sentence) gets its own say
+    if (full.tokens >= LONG_TOKENS) {
+      const sentences = text.split(/(?<=[.!?;\n])\s+/u).filter((x) => /[\p{L}]{3}/u.test(x));
+      if (sentences.length >= 2) {
+        const asked = [...sentences].reverse().find((x) => x.includes('?')) ?? sentences[sentences.length - 1];
+        const seg = this.classifyOne(asked);
+        if (seg.tokens >= 3) {
+          for (const [c, v] of full.probs) full.probs.set(c, (1 - SEGMENT_WEIGHT) * v + SEGMENT_WEIGHT * (seg.probs.get(c) ?? 0));
+          full.inDomain = (1 - SEGMENT_WEIGHT) * full.inDomain + SEGMENT_WEIGHT * seg.inDomain;
+        }
+      }
+    }
+    return full;
+  }
+
+  private classifyOne(text: string): Classified & { tokens: number } {
+    const p = prepare(text, this.lang, this.speller, this.knowledge);
+    const x = linearFeatures(p, deepFold(text));
+    const lin = this.linear.predict(x);
     const nnOut = this.neural.run(neuralFeatures(p)) ?? {};
     let nnSum = 0;
     for (const c of this.linear.classes) nnSum += Math.max(0, nnOut[c] ?? 0);
-    const probs = new Map<string, number>();
+    const mix = new Map<string, number>();
     this.linear.classes.forEach((c, i) => {
       const nn = nnSum > 0 ? Math.max(0, nnOut[c] ?? 0) / nnSum : c === 'None' ? 1 : 0;
-      probs.set(c, LINEAR_WEIGHT * lin[i] + (1 - LINEAR_WEIGHT) * nn);
+      mix.set(c, LINEAR_WEIGHT * lin[i] + (1 - LINEAR_WEIGHT) * nn);
     });
-    return { probs, unknownRatio: p.content ? p.unknown / p.content : 0, content: p.content };
+    const inDomain = this.gate.predict(x)[this.gate.classes.indexOf('in')];
+    const pNone = mix.get('None') ?? 0;
+    const none = GATE_WEIGHT * (1 - inDomain) + (1 - GATE_WEIGHT) * pNone;
+    const rest = 1 - pNone;
+    const probs = new Map<string, number>();
+    for (const [c, v] of mix) probs.set(c, c === 'None' ? none : rest > 0 ? ((1 - none) * v) / rest : 0);
+    return { probs, inDomain, unknownRatio: p.content ? p.unknown / p.content : 0, content: p.content, tokens: p.tokens.length };
   }
 
   static fromJSON(lang: Lang, j: LangModelJson): LangModel {
     const nn = new Neural();
     nn.fromJSON(j.neural);
-    return new LangModel(lang, new Map(j.vocab), nn, LinearModel.fromJSON(j.linear));
+    return new LangModel(lang, new Map(j.vocab), nn, LinearModel.fromJSON(j.linear), LinearModel.fromJSON(j.gate), j.knowledge, j.calibration);
   }
 
   toJSON(): LangModelJson {
-    return { vocab: [...this.vocab.entries()], neural: this.neural.toJSON(), linear: this.linear.toJSON() };
+    return {
+      vocab: [...this.vocab.entries()],
+      neural: this.neural.toJSON(),
+      linear: this.linear.toJSON(),
+      gate: this.gate.toJSON(),
+      knowledge: this.knowledge.json,
+      calibration: this.calibration.knots,
+    };
   }
 }
 
 export let LINEAR_WEIGHT = 0.6;
+/** Weight of the domain classifier in P(None) (5-fold cross-validation, cli-cv.js). */
+export let GATE_WEIGHT = 0.5;
+/** Messages of at least this many words are long stories; their last question weighs SEGMENT_WEIGHT. */
+export const LONG_TOKENS = 18;
+export let SEGMENT_WEIGHT = 0.3;
+export function setSegmentWeight(w: number): void {
+  SEGMENT_WEIGHT = w;
+}
 export function setLinearWeight(w: number): void {
   LINEAR_WEIGHT = w;
 }
+export function setGateWeight(w: number): void {
+  GATE_WEIGHT = w;
+}
 
 /** Trains one language from (text, intent) pairs. */
-export function trainLang(lang: Lang, examples: { text: string; intent: string }[]): LangModel {
+export function trainLang(lang: Lang, examples: { text: string; intent: string }[], knowledge: KnowledgeJson): LangModel {
+  const k = new Knowledge(knowledge);
   const vocab = new Map<string, number>();
-  for (const e of examples) for (const t of tokenize(fold(e.text))) if (!/\d/.test(t)) vocab.set(t, (vocab.get(t) ?? 0) + 1);
+  for (const e of examples) for (const t of tokenize(k.normalize(deepFold(e.text)))) if (!/\d/.test(t)) vocab.set(t, (vocab.get(t) ?? 0) + 1);
   const classes = [...new Set(examples.map((e) => e.intent))].sort();
-  const prepared = examples.map((e) => ({ p: prepare(e.text, lang), e }));
+  const prepared = examples.map((e) => ({ p: prepare(e.text, lang, undefined, k), e }));
+  const xs = prepared.map(({ p, e }) => linearFeatures(p, deepFold(e.text)));
   const linear = LinearModel.train(
-    prepared.map(({ p, e }) => ({ x: linearFeatures(p, fold(e.text)), y: e.intent })),
+    xs.map((x, i) => ({ x, y: prepared[i].e.intent })),
     classes,
+  );
+  // the domain decision: its own classifier, utility vs not, None weighted up to balance the classes
+  const gate = LinearModel.train(
+    xs.map((x, i) => ({ x, y: prepared[i].e.intent === 'None' ? 'out' : 'in' })),
+    ['in', 'out'],
+    { epochs: 30, l2: 1e-4 },
   );
   const nn = new Neural({ log: false });
   nn.train(prepared.map(({ p, e }) => ({ input: neuralFeatures(p), output: { [e.intent]: 1 } })));
-  return new LangModel(lang, vocab, nn, linear);
+  return new LangModel(lang, vocab, nn, linear, gate, knowledge);
 }
 
 /** Repository root: the nearest ancestor holding package.json and locales/. */
@@ -112,7 +190,7 @@ export function corpusFiles(root: string, lang: Lang): string[] {
   const dir = join(root, 'locales', lang, 'nlu');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && !f.startsWith('testset'))
+    .filter((f) => f.endsWith('.json') && f.startsWith('corpus'))
     .sort()
     .map((f) => join(dir, f));
 }
@@ -137,11 +215,15 @@ export function loadTestset(root: string, lang: Lang): { text: string; intent: s
 export function corporaHash(root: string): string {
   const h = createHash('sha256');
   h.update(String(MODEL_VERSION));
-  for (const lang of LANGS) for (const f of corpusFiles(root, lang)) h.update(f.slice(root.length)).update(readFileSync(f));
+  for (const lang of LANGS) {
+    for (const f of corpusFiles(root, lang)) h.update(f.slice(root.length)).update(readFileSync(f));
+    h.update(JSON.stringify(loadKnowledge(root, lang)));
+    for (const f of calibrationSets(root, lang)) h.update(readFileSync(f));
+  }
   // The feature/training code itself: a change there must retrain too. Its TypeScript sources when the
   // tree has them, so that the built code (dist/…/*.js) and the tests (ts-jest, src/…/*.ts) agree on the
   // hash and share one cached model; the compiled files only where the sources are absent (an image of dist/).
-  for (const name of ['features', 'linear', 'text', 'model']) {
+  for (const name of ['features', 'linear', 'text', 'model', 'knowledge', 'morph', 'calibration', 'decide']) {
     const source = join(root, 'src', 'nlu', `${name}.ts`);
     const p = existsSync(source) ? source : join(__dirname, `${name}.js`);
     if (existsSync(p)) h.update(readFileSync(p));
@@ -153,11 +235,75 @@ export function defaultModelDir(root = repoRoot()): string {
   return join(root, 'models', 'nlu-cache');
 }
 
-export function trainAll(root: string): ModelJson {
+/** Sets of messages the model never trains on whose predictions also fit the calibration. */
+export function calibrationSets(root: string, lang: Lang): string[] {
+  return [join(root, 'locales', lang, 'nlu', 'testset.json'), join(root, 'test', 'nlu-blind', `dev-${lang}.json`)].filter((f) => existsSync(f));
+}
+
+/** A set of labelled messages: a corpus-shaped file ({intents: {name: [texts]}}) or a JSON array of {text, intent, tags}. */
+export function loadItems(file: string): LabelledItem[] {
+  const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (Array.isArray(j)) {
+    return (j as Partial<LabelledItem>[])
+      .filter((x) => typeof x.text === 'string' && typeof x.intent === 'string')
+      .map((x) => ({ text: x.text as string, intent: x.intent as string, tags: Array.isArray(x.tags) ? x.tags : [] }));
+  }
+  const c = j as Corpus;
+  return Object.entries(c.intents).flatMap(([intent, texts]) => texts.map((text) => ({ text, intent, tags: [] })));
+}
+
+export interface LabelledItem {
+  text: string;
+  intent: string;
+  tags: string[];
+}
+
+export interface OofPrediction {
+  text: string;
+  expected: string;
+  got: string;
+  raw: number;
+  score: number;
+  rule: boolean;
+}
+
+/** Out-of-fold predictions: K models, each trained without one fold, predicting that fold. */
+export function outOfFold(lang: Lang, examples: { text: string; intent: string }[], knowledge: KnowledgeJson, K = 5, today = new Date()): OofPrediction[] {
+  const out: OofPrediction[] = [];
+  for (let k = 0; k < K; k++) {
+    const m = trainLang(lang, examples.filter((_, i) => i % K !== k), knowledge);
+    examples.forEach((ex, i) => {
+      if (i % K !== k) return;
+      const d = decide(m, ex.text, extractEntities(ex.text, lang, today));
+      out.push({ text: ex.text, expected: ex.intent, got: d.intents[0].intent, raw: d.raw, score: d.intents[0].score, rule: d.rule });
+    });
+  }
+  return out;
+}
+
+/** Folds of the build-time cross-validation whose predictions fit the calibration (3: build time). */
+export const CALIBRATION_FOLDS = 3;
+
+export function trainAll(root: string, log: (m: string) => void = () => undefined): ModelJson {
   const langs: Partial<Record<Lang, LangModelJson>> = {};
+  const today = new Date();
   for (const lang of LANGS) {
     const ex = loadCorpus(root, lang);
-    if (ex.length) langs[lang] = trainLang(lang, ex).toJSON();
+    if (!ex.length) continue;
+    const knowledge = loadKnowledge(root, lang);
+    const points = outOfFold(lang, ex, knowledge, CALIBRATION_FOLDS, today)
+      .filter((p) => !p.rule)
+      .map((p) => ({ score: p.raw, ok: p.got === p.expected }));
+    const model = trainLang(lang, ex, knowledge);
+    for (const f of calibrationSets(root, lang)) {
+      for (const it of loadItems(f)) {
+        const d = decide(model, it.text, extractEntities(it.text, lang, today));
+        if (!d.rule) points.push({ score: d.raw, ok: d.intents[0].intent === it.intent });
+      }
+    }
+    model.calibration = Calibration.fit(points);
+    log(`nlu: ${lang}: ${ex.length} examples, calibration on ${points.length} unseen predictions`);
+    langs[lang] = model.toJSON();
   }
   return { version: MODEL_VERSION, hash: corporaHash(root), langs };
 }
@@ -178,7 +324,7 @@ export function loadOrTrain(modelDir: string, root = repoRoot(), log: (m: string
     }
   }
   log(`nlu: training (corpora ${hash})`);
-  const model = trainAll(root);
+  const model = trainAll(root, log);
   try {
     mkdirSync(modelDir, { recursive: true });
     writeFileSync(file, JSON.stringify(model));

@@ -27,6 +27,24 @@ export function fold(text: string): string {
 
 const CYRILLIC = /[\u0400-\u04ff]/;
 
+/** Cyrillic letters a Russian keyboard or a hurried writer swaps (і/и, є/е, ґ/г, ы/и, э/е, ъ/ь). */
+const CYR_DEEP: Record<string, string> = { і: 'и', є: 'е', ґ: 'г', ы: 'и', э: 'е', ъ: 'ь' };
+/** Latin letters that look like Cyrillic ones, typed inside a Cyrillic word ("скiльки"). */
+const HOMOGLYPH: Record<string, string> = { a: 'а', c: 'с', e: 'е', i: 'и', o: 'о', p: 'р', x: 'х', y: 'у', k: 'к' };
+
+/**
+ * `fold` plus, inside Cyrillic words, Latin look-alikes → Cyrillic and the letters Ukrainians
+ * typing on a Russian layout replace → one form. For the classifiers only (entities keep `fold`).
+ */
+export function deepFold(text: string): string {
+  return fold(text).replace(/[a-z\u0400-\u04ff']+/g, (w) => {
+    if (!CYRILLIC.test(w)) return w;
+    let out = '';
+    for (const ch of w) out += HOMOGLYPH[ch] ?? CYR_DEEP[ch] ?? ch;
+    return out;
+  });
+}
+
 export function isCyrillic(word: string): boolean {
   return CYRILLIC.test(word);
 }

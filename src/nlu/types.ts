@@ -28,5 +28,5 @@ export const INTENTS = [
   'balance.check', 'invoices.list', 'payment.info', 'reading.submit', 'readings.history', 'consumption.report',
   'complaint.file', 'message.send', 'case.status', 'outage.check', 'outage.report', 'outage.subscribe',
   'outage.unsubscribe', 'forms.download', 'submeter.legalization', 'einvoice.activate', 'account.link',
-  'account.logout', 'account.forget', 'agent.handoff', 'contact.info', 'greeting', 'goodbye', 'thanks', 'help', 'None',
+  'account.logout', 'account.forget', 'agent.handoff', 'contact.info', 'greeting', 'goodbye', 'thanks', 'help', 'info.question', 'None',
 ] as const;

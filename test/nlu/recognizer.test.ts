@@ -36,6 +36,25 @@ describe('KroplaRecognizer', () => {
   test('out of scope', () => {
     for (const t of ['ile mam do zaplaty za prad', 'kto wygral mecz', 'jaka jest pogoda']) expect(rec.recognize(t).intent).toBe('None');
   });
+  test('questions about the company\'s rules are info.question, requests stay tasks', () => {
+    for (const t of ['czy naliczacie odsetki jak zaplace po terminie', 'czy moge zaplacic gotowka w biurze', 'dlaczego dostalem fakture szacunkowa', 'do you charge interest on late payments', 'чи можна оплатити готівкою']) {
+      expect(rec.recognize(t).intent).toBe('info.question');
+    }
+    expect(rec.recognize('prosze o rozlozenie zaleglosci na raty').intent).toBe('message.send');
+    expect(rec.recognize('podaj numer konta do przelewu').intent).toBe('payment.info');
+  });
+  test('hot water, heating, electricity, gas, waste and other providers stay None', () => {
+    for (const t of ['nie ma cieplej wody od rana', 'kaloryfery zimne w calym bloku', 'nie ma pradu na ulicy', 'czuc gaz na klatce', 'smieci nie zabrane od tygodnia', 'faktura z orange za internet', 'ile mam na koncie w pko', 'no hot water since morning', 'немає гарячої води']) {
+      expect(rec.recognize(t).intent).toBe('None');
+    }
+    expect(rec.recognize('faktura za wode za pazdziernik').intent).toBe('invoices.list');
+  });
+  test('Silesian and mixed-language messages', () => {
+    expect(rec.recognize('wody niy ma ôd rana').intent).toBe('outage.check');
+    expect(rec.recognize('szczynść Boże').intent).toBe('greeting');
+    expect(rec.recognize('bardzo dziynkujymy').intent).toBe('thanks');
+    expect(rec.recognize('надішліть мені fakturę за жовтень').intent).toBe('invoices.list');
+  });
   test('language hint is overridden by clearly different text, and odd input does not crash', () => {
     expect(rec.recognize('how much do i owe', { language: 'pl' })).toMatchObject({ language: 'en', intent: 'balance.check' });
     expect(rec.recognize('скільки я винен', { language: 'pl' }).language).toBe('uk');

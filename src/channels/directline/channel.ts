@@ -10,6 +10,7 @@ import { ChatConversation } from '../../../models';
 import { t, toLocale } from '../../i18n/i18n';
 import { DirectLineAdapter, type OutboundSink } from './adapter';
 import { ATTACHMENT_PATH, CHANNEL_ID, fromBotActivity, parseDataUrl, safeFileName, toActivity, toDataUrl, type Parsed } from './mapping';
+import { ADAPTIVE_CARD, cardOnlyAttachments, mapCardStrings } from '../cards';
 import { DirectLineStore, type StoredActivity } from './store';
 import { StreamHub } from './streams';
 import { DirectLineTokens } from './tokens';
@@ -192,23 +193,29 @@ export class DirectLineChannel implements OutboundSink {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  /** Stores a bot activity's `data:` attachments as files and links them by path. */
+  /**
+   * Stores a bot activity's `data:` attachments as files and links them by path (in a card too);
+   * a file that the activity's card already shows is not sent a second time.
+   */
   private async storeAttachments(conversationId: string, activity: Partial<Activity>): Promise<Partial<Activity>> {
     if (!activity.attachments?.some((a) => a.contentUrl?.startsWith('data:'))) return activity;
     const chatId = this.chatIds.get(conversationId) ?? (await this.app.ds.getRepository(ChatConversation).findOne({ where: { channel: CHANNEL_ID, conversationId }, select: { id: true } }))?.id ?? null;
     const attachments: BfAttachment[] = [];
+    const links = new Map<string, string>();
     for (const a of activity.attachments) {
       const file = parseDataUrl(a.contentUrl);
-      if (!file) {
+      if (!file || !a.contentUrl) {
         attachments.push(a);
         continue;
       }
       const contentType = a.contentType && a.contentType !== 'application/octet-stream' ? a.contentType : file.contentType;
       const fileName = safeFileName(a.name, contentType);
       const key = await this.store.saveFile({ chatId, fileName, contentType, data: file.data });
+      links.set(a.contentUrl, ATTACHMENT_PATH + key);
       attachments.push({ ...a, contentType, name: fileName, contentUrl: ATTACHMENT_PATH + key });
     }
-    return { ...activity, attachments };
+    const linked = attachments.map((a) => (a.contentType === ADAPTIVE_CARD ? { ...a, content: mapCardStrings(a.content, (s) => links.get(s) ?? s) } : a));
+    return cardOnlyAttachments({ ...activity, attachments: linked });
   }
 
   async append(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): Promise<string> {

@@ -3,6 +3,8 @@
  * parsers the routes need (watermarks, data: URLs, file types). No I/O: tested without a network.
  */
 import type { Activity, Attachment as BfAttachment, ChannelAccount, ConversationAccount } from 'botbuilder';
+import { ADAPTIVE_CARD, mapCardStrings } from '../cards';
+import { toMarkdown } from '../markup';
 
 /** Channel id of the self-hosted web chat (as `activity.channelId`). */
 export const CHANNEL_ID = 'webchat';
@@ -114,6 +116,11 @@ export function fromBotActivity(activity: Partial<Activity>, scope: { conversati
   };
   if (!out.type) out.type = 'message';
   if (scope.replyToId) out.replyToId = scope.replyToId;
+  // Kropla's markup as Web Chat's Markdown (where a single newline is no line break)
+  if (out.type === 'message' && out.text && (out.textFormat === undefined || out.textFormat === 'markdown')) {
+    out.text = toMarkdown(out.text);
+    out.textFormat = 'markdown';
+  }
   return out;
 }
 
@@ -137,13 +144,15 @@ export function safeFileName(name: string | undefined, contentType: string): str
   return clean || `plik.${ext}`;
 }
 
-/** Rewrites stored relative attachment URLs (`/v3/directline/attachments/…`) to absolute ones for one client. */
+/** Rewrites stored relative attachment URLs (`/v3/directline/attachments/…`, in cards too) to absolute ones for one client. */
 export function absolutize(activity: Partial<Activity>, baseUrl: string): Partial<Activity> {
-  if (!activity.attachments?.some((a) => a.contentUrl?.startsWith(ATTACHMENT_PATH) || a.thumbnailUrl?.startsWith(ATTACHMENT_PATH))) return activity;
+  const card = (a: BfAttachment) => a.contentType === ADAPTIVE_CARD && JSON.stringify(a.content ?? null).includes(ATTACHMENT_PATH);
+  if (!activity.attachments?.some((a) => a.contentUrl?.startsWith(ATTACHMENT_PATH) || a.thumbnailUrl?.startsWith(ATTACHMENT_PATH) || card(a))) return activity;
   return {
     ...activity,
     attachments: activity.attachments.map((a) => ({
       ...a,
+      ...(card(a) ? { content: mapCardStrings(a.content, (s) => (s.startsWith(ATTACHMENT_PATH) ? baseUrl + s : s)) } : {}),
       ...(a.contentUrl?.startsWith(ATTACHMENT_PATH) ? { contentUrl: baseUrl + a.contentUrl } : {}),
       ...(a.thumbnailUrl?.startsWith(ATTACHMENT_PATH) ? { thumbnailUrl: baseUrl + a.thumbnailUrl } : {}),
     })),

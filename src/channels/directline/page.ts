@@ -146,9 +146,12 @@ export function registerPageRoutes(server: Server, app: App): void {
     res.setHeader('Content-Language', locale);
     res.writeHead(200);
     res.end(demoPage(locale, nonce, version));
+    // the widget on this page asks for Web Chat soon: have it compressed (off the main thread) by then
+    loadVendor();
   });
 
   server.get('/webchat.js', async (_req: Request, res: Response) => {
+    loadVendor();
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -166,11 +169,17 @@ export function registerPageRoutes(server: Server, app: App): void {
     });
   }
 
-  server.get('/vendor/webchat.js', async (req: Request, res: Response) => {
+  const loadVendor = () => {
     if (!vendor) {
       const raw = readFileSync(join(webchatPkg, 'dist', 'webchat.js'));
       vendor = { raw, gz: gzipAsync(raw, { level: 6 }) };
+      vendor.gz.catch(() => undefined);
     }
+    return vendor;
+  };
+
+  server.get('/vendor/webchat.js', async (req: Request, res: Response) => {
+    vendor = loadVendor();
     const gz = /\bgzip\b/.test(req.header('accept-encoding') ?? '');
     const body = gz ? await vendor.gz : vendor.raw;
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');

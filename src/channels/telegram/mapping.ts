@@ -9,6 +9,7 @@
  * // → [{ method: 'sendMessage', payload: { chat_id: '42', text: '<b>Saldo:</b> 12,00 zł', parse_mode: 'HTML' } }]
  */
 import { parseDataUrl } from '../dataUrl';
+import { escapeHtml, toTelegramHtml } from '../markup';
 import { createHash } from 'node:crypto';
 import type { Activity, CardAction } from 'botbuilder';
 import { t } from '../../i18n/i18n';
@@ -160,17 +161,10 @@ export interface FromActivityOptions {
   encodeCallbackData?: (value: string) => string;
 }
 
-/** Escapes `&`, `<`, `>` for Telegram's HTML parse mode. */
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 const BOLD = /\*\*([\s\S]+?)\*\*/g;
 
-/** Kropla's text (`**bold**` and newlines only) as Telegram HTML, everything else escaped. */
-export function toTelegramHtml(text: string): string {
-  return escapeHtml(text).replace(BOLD, '<b>$1</b>');
-}
+/** Kropla's markup as Telegram HTML (escaped; bold, lists, account numbers in `<code>`): see `../markup`. */
+export { escapeHtml, toTelegramHtml };
 
 /** Length as Telegram counts it after formatting (`**` markers are not shown). */
 export function visibleLength(text: string): number {

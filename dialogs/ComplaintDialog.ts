@@ -7,8 +7,9 @@ import type { App } from '../src/app';
 import type { CaseCategory } from '../models/CaseRecord';
 import { formatDate } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
-import { PROMPT, attachmentsOf, promptWith } from './prompts';
-import { matchChoice, parseYesNo } from './parsing';
+import { PROMPT, ask, attachmentsOf, isYes, promptWith } from './prompts';
+import { slotFromTurn } from './slots';
+import { matchChoice } from './parsing';
 import { values } from './steps';
 import { savePhotos } from './ReadingSubmitDialog';
 
@@ -19,14 +20,14 @@ export class ComplaintDialog extends WaterfallDialog {
     super('complaint.file', [
       async (step) => {
         const titles = COMPLAINT_CATEGORIES.map((c) => tr(step.context, `complaint.category.${c}`));
-        return step.prompt(PROMPT.choice, promptWith('category', tr(step.context, 'complaint.askCategory'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return ask(step, PROMPT.choice, promptWith('category', tr(step.context, 'complaint.askCategory'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const titles = COMPLAINT_CATEGORIES.map((c) => tr(step.context, `complaint.category.${c}`));
         const category = COMPLAINT_CATEGORIES[matchChoice(String(step.result), titles)];
         values(step).category = category;
         if (category === 'meter') await say(step.context, 'complaint.meterTestCost');
-        return step.prompt(PROMPT.freeText, promptWith('description', tr(step.context, 'complaint.askText'), tr(step.context, 'complaint.askTextRetry')));
+        return ask(step, PROMPT.freeText, promptWith('description', tr(step.context, 'complaint.askText'), tr(step.context, 'complaint.askTextRetry')));
       },
       async (step) => {
         const v = values(step);
@@ -35,6 +36,7 @@ export class ComplaintDialog extends WaterfallDialog {
         const photos = attachmentsOf(step.context.activity);
         if (photos.length) await savePhotos(app, info.chat.id, photos);
         const skip = tr(step.context, 'complaint.skipFiles');
+        if (photos.length) return step.next(null);
         return step.prompt(PROMPT.attachments, promptWith('attachments', tr(step.context, 'complaint.askFiles'), tr(step.context, 'complaint.askFiles'), [skip]));
       },
       async (step) => {
@@ -43,7 +45,7 @@ export class ComplaintDialog extends WaterfallDialog {
         const saved = files.length ? await savePhotos(app, info.chat.id, files) : 0;
         if (saved) await say(step.context, 'complaint.filesReceived', { n: saved });
         const titles = ['chat', 'email', 'phone'].map((k) => tr(step.context, `complaint.contact.${k}`));
-        return step.prompt(PROMPT.choice, promptWith('contact', tr(step.context, 'complaint.askContact'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return ask(step, PROMPT.choice, promptWith('contact', tr(step.context, 'complaint.askContact'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);
@@ -52,6 +54,9 @@ export class ComplaintDialog extends WaterfallDialog {
         v.contactPreference = keys[Math.max(0, matchChoice(String(step.result), titles))];
         const info = turnInfo(step.context);
         if (v.contactPreference === 'chat') return step.next(null);
+        // An address or number typed in this message wins over the one on file.
+        const typed = slotFromTurn(step.context, v.contactPreference === 'email' ? 'email' : 'phone', info.nlu);
+        if (typed !== null) return step.next(String(typed));
         const customer = info.customerId ? await app.services.customers.byId(info.customerId) : null;
         const onFile = v.contactPreference === 'email' ? customer?.email : customer?.phone;
         if (onFile) return step.next(onFile);
@@ -67,7 +72,7 @@ export class ComplaintDialog extends WaterfallDialog {
       },
       async (step) => {
         const answer = String(step.result);
-        if (!(parseYesNo(answer) || matchChoice(answer, [tr(step.context, 'complaint.send')]) === 0)) {
+        if (!(isYes(step.result) || matchChoice(answer, [tr(step.context, 'complaint.send')]) === 0)) {
           await say(step.context, 'complaint.notSent');
           return step.endDialog();
         }

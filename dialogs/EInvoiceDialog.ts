@@ -3,9 +3,9 @@ import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import { formatMoney } from '../src/domain/format';
 import { TARIFF } from '../src/demo/demoData';
-import { say, tr } from './context';
-import { PROMPT, promptWith } from './prompts';
-import { parseYesNo } from './parsing';
+import { say, tr, turnInfo } from './context';
+import { slotFromTurn } from './slots';
+import { PROMPT, ask, isYes, promptWith } from './prompts';
 import { requireAccount, values } from './steps';
 
 /** Monthly saving of e-invoice (standing charge paper − e-invoice, gross), grosze. */
@@ -26,19 +26,24 @@ export class EInvoiceDialog extends WaterfallDialog {
           return step.endDialog();
         }
         values(step).email = customer.email;
+        const typed = slotFromTurn(step.context, 'email', turnInfo(step.context).nlu);
+        if (typed !== null) {
+          values(step).email = String(typed);
+          return step.next(true);
+        }
         if (!customer.email) return step.next(false);
         return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'einvoice.confirmEmail', { email: customer.email, saving: formatMoney(monthlySavingGrosze()) }), tr(step.context, 'common.yesNoRetry'), yesNo(step.context)));
       },
       async (step) => {
-        if (step.result !== false && parseYesNo(String(step.result))) return step.next(values(step).email);
-        return step.prompt(PROMPT.email, promptWith('email', tr(step.context, 'einvoice.askEmail'), tr(step.context, 'einvoice.badEmail')));
+        if (isYes(step.result)) return step.next(values(step).email);
+        return ask(step, PROMPT.email, promptWith('email', tr(step.context, 'einvoice.askEmail'), tr(step.context, 'einvoice.badEmail')));
       },
       async (step) => {
         values(step).email = String(step.result).trim();
         return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'einvoice.consent', { email: String(values(step).email) }), tr(step.context, 'common.yesNoRetry'), yesNo(step.context)));
       },
       async (step) => {
-        if (!parseYesNo(String(step.result))) {
+        if (!isYes(step.result)) {
           await say(step.context, 'einvoice.notActivated');
           return step.endDialog(false);
         }

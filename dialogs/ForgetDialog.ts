@@ -5,15 +5,14 @@
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import { say, tr, turnInfo } from './context';
-import { PROMPT, promptWith } from './prompts';
-import { parseYesNo } from './parsing';
+import { PROMPT, isYes, promptWith } from './prompts';
 
 export class ForgetDialog extends WaterfallDialog {
   constructor(app: App) {
     super('account.forget', [
       async (step) => step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'forget.confirm'), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')])),
       async (step) => {
-        if (!parseYesNo(String(step.result))) {
+        if (!isYes(step.result)) {
           await say(step.context, 'forget.kept');
           return step.endDialog();
         }

@@ -3,8 +3,7 @@ import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import type { Params } from '../src/i18n/i18n';
 import { say, tr } from './context';
-import { PROMPT, promptWith } from './prompts';
-import { parseYesNo } from './parsing';
+import { PROMPT, isYes, promptWith } from './prompts';
 import { taskLabel } from './router';
 
 export const RESUME = 'resume';
@@ -48,7 +47,7 @@ export class ResumeDialog extends WaterfallDialog {
         return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'common.resume', { task: taskLabel(step.context, dialogId) }), tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'common.yes'), tr(step.context, 'common.no')]));
       },
       async (step) => {
-        if (parseYesNo(String(step.result))) return step.replaceDialog((step.values as { dialogId: string }).dialogId);
+        if (isYes(step.result)) return step.replaceDialog((step.values as { dialogId: string }).dialogId);
         await say(step.context, 'common.ok');
         return step.endDialog();
       },

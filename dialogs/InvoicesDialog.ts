@@ -13,6 +13,7 @@ import { fileActivity, say, tr, turnInfo } from './context';
 import { PROMPT, promptWith } from './prompts';
 import { matchChoice } from './parsing';
 import { requireAccount, values } from './steps';
+import { foldDiacritics } from '../src/domain/streets';
 
 const NUMBER = /\bFV\s*\/\s*\d{4}\s*\/\s*\d{1,2}\s*\/\s*\d{1,8}\b/i;
 
@@ -43,9 +44,19 @@ export class InvoicesDialog extends WaterfallDialog {
           return step.endDialog();
         }
         const shown = list.slice(0, 6);
+        // "fakturę za listopad w PDF", "prześlij ostatnią fakturę": the document at once.
+        const text = foldDiacritics(info.nlu?.text ?? '');
+        const wantsFile = /pdf|plik|przeslij|wyslij|mail|send|download|pobra|надішл|файл/.test(text);
+        if (wantsFile && (shown.length === 1 || /ostatni|najnowsz|latest|last|newest|остан/.test(text))) {
+          await this.sendPdf(step.context, customerId, shown[0]);
+          return step.endDialog();
+        }
+        const { unpaid } = await app.services.billing.balance(customerId, info.today);
         const lines = [tr(step.context, period ? 'invoices.headerPeriod' : 'invoices.header', { n: shown.length })];
         for (const i of shown) {
-          lines.push(tr(step.context, 'invoices.line', { number: i.number, issued: formatDate(i.issueDate), amount: formatMoney(i.grossAmountGrosze), due: formatDate(i.dueDate), m3: formatCubicMetres(i.consumptionLitres) }));
+          const open = unpaid.find((u) => u.invoice.number === i.number);
+          const status = open ? tr(step.context, 'invoices.unpaidMark', { amount: formatMoney(open.unpaidGrosze) }) : tr(step.context, 'invoices.paidMark');
+          lines.push(`${tr(step.context, 'invoices.line', { number: i.number, issued: formatDate(i.issueDate), amount: formatMoney(i.grossAmountGrosze), due: formatDate(i.dueDate), m3: formatCubicMetres(i.consumptionLitres) })} — ${status}`);
         }
         const titles = shown.map((i) => tr(step.context, 'invoices.pdfButton', { number: i.number }));
         values(step).titles = titles;

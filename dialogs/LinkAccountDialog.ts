@@ -8,7 +8,7 @@ import type { App } from '../src/app';
 import { normalizeLinkCode, type RedeemOutcome } from '../src/services/LinkService';
 import { formatDateTime } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
-import { PROMPT, promptWith } from './prompts';
+import { PROMPT, ask, promptWith } from './prompts';
 import { matchChoice } from './parsing';
 import type { TaskOptions } from './router';
 
@@ -44,7 +44,7 @@ export class LinkAccountDialog extends WaterfallDialog {
         }
         const given = opts.arg ?? info.nlu?.entities.find((e) => e.type === 'linkCode')?.text;
         if (given && normalizeLinkCode(given)) return step.next(given);
-        return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.askCode'), tr(step.context, 'account.askCodeRetry'), [tr(step.context, 'account.noCodeButton')]));
+        return ask(step, PROMPT.code, promptWith('linkCode', tr(step.context, 'account.askCode'), tr(step.context, 'account.askCodeRetry'), [tr(step.context, 'account.noCodeButton')]));
       },
       async (step) => {
         const answer = String(step.result ?? '');
@@ -62,7 +62,7 @@ export class LinkAccountDialog extends WaterfallDialog {
 export class LinkByEmailDialog extends WaterfallDialog {
   constructor(app: App) {
     super(LINK_EMAIL, [
-      async (step) => step.prompt(PROMPT.customerNumber, promptWith('customerNumber', tr(step.context, 'account.askCustomerNumber'), tr(step.context, 'account.askCustomerNumberRetry'))),
+      async (step) => ask(step, PROMPT.customerNumber, promptWith('customerNumber', tr(step.context, 'account.askCustomerNumber'), tr(step.context, 'account.askCustomerNumberRetry'))),
       async (step) => {
         const number = String(step.result).replace(/\s+/g, '');
         (step.values as { customerNumber?: string }).customerNumber = number;
@@ -78,9 +78,13 @@ export class LinkByEmailDialog extends WaterfallDialog {
           await app.mailer.send({ to: customer.email, subject: tr(step.context, 'account.mailSubject'), text: tr(step.context, 'account.mailText', { code }) });
         }
         // The same answer whether the number exists or not: nothing to learn by guessing numbers.
-        return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.codeSent'), tr(step.context, 'account.askCodeRetry')));
+        return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.codeSent'), tr(step.context, 'account.askCodeRetry'), [], { acceptAny: true }));
       },
       async (step) => {
+        if (!normalizeLinkCode(String(step.result ?? ''))) {
+          await say(step.context, 'account.codeNotRecognized', {}, [], { refusal: 'notUnderstood' });
+          return step.replaceDialog(LINK_EMAIL);
+        }
         (step.values as { code?: string }).code = String(step.result);
         const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
         return step.prompt(PROMPT.choice, promptWith('terms', tr(step.context, 'account.askTerms', { url: app.config.termsUrl }), tr(step.context, 'common.chooseButton'), titles, { titles }));

@@ -8,18 +8,34 @@ import { formatDate } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, attachmentsOf, promptWith } from './prompts';
 import { values } from './steps';
+import { foldDiacritics } from '../src/domain/streets';
 import { savePhotos } from './ReadingSubmitDialog';
+
+/** How another dialog starts a report: the place and what happened, when already known. */
+export interface ReportOptions {
+  place?: string;
+  description?: string;
+  /** 994 was already given in this turn. */
+  emergencySaid?: boolean;
+}
 
 export class OutageReportDialog extends WaterfallDialog {
   constructor(app: App) {
     super('outage.report', [
       async (step) => {
-        await say(step.context, 'report.emergencyFirst');
+        const opts = (step.options ?? {}) as ReportOptions;
+        if (!opts.emergencySaid) await say(step.context, 'report.emergencyFirst');
         const info = turnInfo(step.context);
         const v = values(step);
-        v.firstText = info.nlu?.text ?? '';
+        v.firstText = opts.description || info.nlu?.text || '';
+        if (opts.place) return step.next(opts.place);
         const addr = info.nlu?.entities.find((e) => e.type === 'address');
-        if (addr?.type === 'address') return step.next(`${addr.street}${addr.building ? ' ' + addr.building : ''}`);
+        // The place as the customer put it ("róg Stawowej i Dworcowej, przy kiosku" says more than the street).
+        if (addr?.type === 'address') return step.next(info.nlu?.text && info.nlu.text.length <= 200 ? info.nlu.text : `${addr.street}${addr.building ? ' ' + addr.building : ''}`);
+        if (info.customerId && /u mnie|w domu|w mieszkaniu|w bloku|w budynku|w piwnicy|at home|my flat|вдома|у квартир/.test(foldDiacritics(info.nlu?.text ?? ''))) {
+          const [sp] = await app.services.customers.servicePoints(info.customerId);
+          if (sp) return step.next(`${sp.street} ${sp.building}${sp.apartment ? '/' + sp.apartment : ''}`);
+        }
         return step.prompt(PROMPT.freeText, promptWith('address', tr(step.context, 'report.askPlace'), tr(step.context, 'report.askPlace')));
       },
       async (step) => {

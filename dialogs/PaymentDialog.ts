@@ -19,6 +19,7 @@ export class PaymentDialog extends WaterfallDialog {
         const b = await app.services.billing.balance(customerId, turnInfo(step.context).today);
         const account = formatAccountNumber(customer.bankAccount);
         if (b.balanceGrosze <= 0) {
+          if (b.balanceGrosze < 0) await say(step.context, 'balance.overpaid', { amount: formatMoney(-b.balanceGrosze) });
           await say(step.context, 'payment.nothingDue', { account });
           return step.endDialog();
         }

@@ -9,8 +9,9 @@ import { addDays, formatCubicMetres, formatDate } from '../src/domain/format';
 import { parseMeterValue, MAX_METER_LITRES } from '../src/services/ReadingService';
 import { parseDataUrl } from '../src/channels/dataUrl';
 import { say, tr, turnInfo } from './context';
-import { PROMPT, attachmentsOf, promptWith } from './prompts';
-import { matchChoice, parseYesNo } from './parsing';
+import { PROMPT, ask, attachmentsOf, isYes, promptWith } from './prompts';
+import { matchChoice } from './parsing';
+import { isCorrection } from './slots';
 import { requireAccount, values } from './steps';
 import { READING_PHOTO, photosOf, storeReadingFiles } from './ReadingPhotoDialog';
 
@@ -66,7 +67,7 @@ function valueSteps(app: App): WaterfallStep[] {
         const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
         return step.prompt(PROMPT.choice, promptWith('yesNo',
           tr(step.context, 'reading.suspicious', { daily: formatCubicMetres(Math.round(outcome.dailyLitres)), usual: formatCubicMetres(Math.round(outcome.averageDailyLitres)), value: formatCubicMetres(litres) }),
-          tr(step.context, 'common.chooseButton'), titles, { titles },
+          tr(step.context, 'common.chooseButton'), titles, { titles, corrects: 'meterValue' },
         ));
       }
       if (outcome.status !== 'saved') {
@@ -78,9 +79,10 @@ function valueSteps(app: App): WaterfallStep[] {
     async (step) => {
       const v = values(step);
       const titles = [tr(step.context, 'reading.saveAnyway'), tr(step.context, 'reading.correct')];
+      if (isCorrection(step.result)) return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId, litres: step.result.corrected });
       const answer = String(step.result ?? '');
       const choice = matchChoice(answer, titles);
-      if (choice !== 0 && parseYesNo(answer) !== true) {
+      if (choice !== 0 && !isYes(step.result)) {
         return step.replaceDialog(READING_VALUE, { customerId: v.customerId, meterId: v.meterId });
       }
       const outcome = await app.services.readings.submit(v.customerId as number, v.meterId as number, v.litres as number, turnInfo(step.context).today, true);
@@ -113,7 +115,7 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         if (meters.length === 1) return step.next(null);
         const titles = meters.map((m) => tr(step.context, m.kind === 'main' ? 'reading.meterMain' : 'reading.meterSub', { serial: m.serial, address: `${m.servicePoint.street} ${m.servicePoint.building}` }));
         v.meterTitles = titles;
-        return step.prompt(PROMPT.choice, promptWith('meter', tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
+        return ask(step, PROMPT.choice, promptWith('meter', tr(step.context, 'reading.chooseMeter'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);
@@ -135,8 +137,9 @@ export class ReadingValueDialog extends WaterfallDialog {
   constructor(app: App) {
     super(READING_VALUE, [
       async (step) => {
-        Object.assign(step.values, step.options);
-        if (typeof values(step).litres === 'number') return step.next(values(step).litres);
+        const { litres, ...rest } = (step.options ?? {}) as { litres?: number };
+        Object.assign(step.values, rest);
+        if (typeof litres === 'number') return step.next(litres);
         return step.prompt(PROMPT.meterValue, promptWith('meterValue', tr(step.context, 'reading.askValueAgain'), tr(step.context, 'reading.badValue')));
       },
       ...valueSteps(app),

@@ -31,6 +31,23 @@ export function turnInfo(ctx: TurnContext): TurnInfo {
   return info;
 }
 
+const OFFER = Symbol('kropla.offer');
+
+/**
+ * A dialog that ends with a question about another task ("Czy włączyć alerty?") leaves it here:
+ * a "tak" in the next message starts that task (with `text` as its message, e.g. the address).
+ */
+export function offerTask(ctx: TurnContext, intent: string, text?: string): void {
+  ctx.turnState.set(OFFER, { intent, text });
+}
+
+/** The task offered in this turn, if any (taken once). */
+export function takeOffer(ctx: TurnContext): { intent: string; text?: string } | undefined {
+  const o = ctx.turnState.get(OFFER) as { intent: string; text?: string } | undefined;
+  ctx.turnState.delete(OFFER);
+  return o;
+}
+
 /** The text in the chat's language. */
 export function tr(ctx: TurnContext, key: string, params: Params = {}): string {
   return t(turnInfo(ctx).locale, key, params);

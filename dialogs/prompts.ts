@@ -4,11 +4,9 @@
  * (but free text — a complaint's description — is never mistaken for a new task).
  */
 import { type Activity, type Attachment, MessageFactory } from 'botbuilder';
-import { type DialogSet, type PromptOptions, type PromptValidatorContext, TextPrompt, AttachmentPrompt } from 'botbuilder-dialogs';
-import { parseMeterValue, MAX_METER_LITRES } from '../src/services/ReadingService';
-import { normalizeLinkCode } from '../src/services/LinkService';
-import { buttons, marked, type Slot } from './context';
-import { matchChoice, parseYesNo } from './parsing';
+import { type DialogSet, type DialogTurnResult, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, TextPrompt, AttachmentPrompt } from 'botbuilder-dialogs';
+import { buttons, marked, turnInfo, type Slot } from './context';
+import { markSlotUsed, promptSlot, readAnswer, readYesNo, slotFromTurn } from './slots';
 
 export const PROMPT = {
   freeText: 'prompt.freeText',
@@ -39,23 +37,67 @@ export function promptWith(slot: Slot, text: string, retry: string, actions: str
 
 const text = (pc: PromptValidatorContext<string>) => (pc.recognized.succeeded ? (pc.recognized.value ?? '').trim() : '');
 
+/**
+ * A validator from the slot registry: the prompt's slot (in its options) says which reader takes
+ * the answer; a value found anywhere in the sentence becomes the prompt's result (typed: a boolean
+ * for yes/no, litres for a reading, the chosen button's title, the e-mail itself…).
+ */
+function slotValidator(fallback: Slot) {
+  return async (pc: PromptValidatorContext<string>): Promise<boolean> => {
+    const said = text(pc);
+    const spec = promptSlot(pc.options) ?? { slot: fallback, titles: (pc.options.validations as ChoiceValidation | undefined)?.titles ?? [], corrects: undefined, answers: undefined };
+    const { slot, titles } = spec;
+    const info = turnInfo(pc.context);
+    const nlu = info.nlu && info.nlu.text.trim() === said ? info.nlu : null;
+    const value = readAnswer(slot, { text: said, nlu, titles, answers: spec.answers, attachments: pc.context.activity.attachments?.length ?? 0, mode: 'answer' }, spec.corrects);
+    // A meter photo answers the reading prompt (read by OCR in the reading dialog).
+    if (slot === 'meterValue' && (pc.context.activity.attachments ?? []).some((a) => /^data:image\//i.test(a.contentUrl ?? ''))) {
+      (pc.recognized as { value: unknown }).value = said;
+      return true;
+    }
+    if (value === null) {
+      // A prompt that handles what it cannot read itself (e.g. the e-mailed code: then the number is asked again).
+      if (!(pc.options.validations as { acceptAny?: boolean } | undefined)?.acceptAny) return false;
+      (pc.recognized as { value: unknown }).value = said;
+      return true;
+    }
+    (pc.recognized as { value: unknown }).value = value;
+    markSlotUsed(pc.context, slot);
+    return true;
+  };
+}
+
 export function addPrompts(set: DialogSet): void {
-  set.add(new TextPrompt(PROMPT.freeText, async (pc) => text(pc).length >= 3 || (pc.context.activity.attachments?.length ?? 0) > 0));
-  set.add(new TextPrompt(PROMPT.yesNo, async (pc) => parseYesNo(text(pc)) !== null));
-  set.add(new TextPrompt(PROMPT.choice, async (pc) => matchChoice(text(pc), (pc.options.validations as ChoiceValidation).titles) >= 0));
-  set.add(new TextPrompt(PROMPT.meterValue, async (pc) => {
-    if ((pc.context.activity.attachments ?? []).some((a) => /^data:image\//i.test(a.contentUrl ?? ''))) return true;
-    const litres = parseMeterValue(text(pc));
-    return litres !== null && litres >= 0 && litres <= MAX_METER_LITRES;
-  }));
-  set.add(new TextPrompt(PROMPT.code, async (pc) => normalizeLinkCode(text(pc)) !== null || /nie mam|brak kodu|no code|don.?t have|немає/i.test(text(pc))));
-  set.add(new TextPrompt(PROMPT.customerNumber, async (pc) => /^\d{4,20}$/.test(text(pc).replace(/\s+/g, ''))));
-  set.add(new TextPrompt(PROMPT.email, async (pc) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text(pc))));
+  set.add(new TextPrompt(PROMPT.freeText, slotValidator('description')));
+  set.add(new TextPrompt(PROMPT.yesNo, slotValidator('yesNo')));
+  set.add(new TextPrompt(PROMPT.choice, slotValidator('choice')));
+  set.add(new TextPrompt(PROMPT.meterValue, slotValidator('meterValue')));
+  set.add(new TextPrompt(PROMPT.code, slotValidator('linkCode')));
+  set.add(new TextPrompt(PROMPT.customerNumber, slotValidator('customerNumber')));
+  set.add(new TextPrompt(PROMPT.email, slotValidator('email')));
   set.add(new AttachmentPrompt(PROMPT.attachments, async (pc) => {
     if (pc.recognized.succeeded && (pc.recognized.value?.length ?? 0) > 0) return true;
     const said = (pc.context.activity.text ?? '').trim();
     return said.length > 0;
   }));
+}
+
+/** A yes/no prompt's result (a boolean, or a button's text) read as yes. */
+export function isYes(result: unknown): boolean {
+  return result === true || (typeof result === 'string' && readYesNo(result) === true);
+}
+
+/**
+ * Asks with `promptId` unless this turn's message already gave the slot (slot filling from any
+ * message): then the step goes on at once with that value.
+ */
+export async function ask(step: WaterfallStepContext, promptId: string, options: PromptOptions): Promise<DialogTurnResult> {
+  const spec = promptSlot(options);
+  if (spec) {
+    const v = slotFromTurn(step.context, spec.slot, turnInfo(step.context).nlu, spec.titles);
+    if (v !== null) return step.next(v);
+  }
+  return step.prompt(promptId, options);
 }
 
 /** Attachments of the current message, if any. */

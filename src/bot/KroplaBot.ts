@@ -1,62 +1,81 @@
 /**
- * The one channel-agnostic bot. Channels (web chat, Telegram, Teams) feed it activities;
- * per message it records the chat, picks the language, finds the linked customer, routes
- * live handoffs and answers to open cases, and runs the dialogs with interruptions.
+ * The one channel-agnostic bot. Channels (web chat, Telegram, Teams) feed it activities. Each turn
+ * runs through middleware (turn info, transcript, live handoff — src/bot/middleware.ts), then the
+ * conversation: an answer to a waiting prompt goes through the answer-understanding step
+ * (dialogs/understanding.ts); any other message is split into its requests, resolved against the
+ * last task's context, answered from the knowledge base, or routed to a task by NLU.
  */
-import { ActivityHandler, ActivityTypes, ConversationState, type StatePropertyAccessor, type TurnContext, TurnContext as TC } from 'botbuilder';
+import { ActivityHandler, ConversationState, MiddlewareSet, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
-import { isoDateInWarsaw } from '../domain/format';
-import { toLocale, type Locale } from '../i18n/i18n';
+import { HandoffMiddleware, TranscriptMiddleware, TurnInfoMiddleware } from './middleware';
+import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
-import { setTurnInfo, say, type TurnInfo } from '../../dialogs/context';
+import { foldDiacritics } from '../domain/streets';
+import { say, takeOffer, turnInfo, type TurnInfo } from '../../dialogs/context';
 import { registerDialogs, DIALOG, TASK_INTENTS } from '../../dialogs';
 import { routeByIntent, intentForButton, commandIntent, taskLabel } from '../../dialogs/router';
-import { FREE_TEXT_PROMPTS, PROMPT, type ChoiceValidation } from '../../dialogs/prompts';
-import { matchChoice, parseYesNo } from '../../dialogs/parsing';
-import { parseMeterValue } from '../services/ReadingService';
-import { normalizeLinkCode } from '../services/LinkService';
-import { foldDiacritics } from '../domain/streets';
-import { handleHandoffMessage } from '../../dialogs/handoffTurn';
+import { type PromptOptions } from 'botbuilder-dialogs';
+import { promptSlot, readYesNo, resetTurnSlots } from '../../dialogs/slots';
+import { understand, questionHit } from '../../dialogs/understanding';
+import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
+import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
 import { photosOf } from '../../dialogs/ReadingPhotoDialog';
 
 /** A photo captioned with this is a meter reading to read from the photo. */
 const PHOTO_READING = /\bodczyt|meter reading|показник/i;
 
-/** What the bot remembers about a conversation besides the dialog stack. */
-export interface ConversationPrefs {
-  locale?: Locale;
-  /** Consecutive turns not understood (two-stage fallback). */
-  misses?: number;
-  /** A task interrupted by another one, offered again when that one ends. */
-  suspended?: string;
-  greeted?: boolean;
-}
+export type { ConversationPrefs } from './state';
 
+/** From this NLU score a task is started without asking. */
+const ACT = 0.55;
+/** Words about water, sewage, meters and bills: such a question is never refused as out of scope. */
+const WATER_RE = /wod|kanaliz|scie|sciek|wodomierz|licznik|podlicznik|rur|kran|hydrant|faktur|rachun|oplat|nadplat|odset|awari|ibok|bok\b|water|sewage|meter|pipe|tap|bill|invoice|вод|каналіз|лічильн|рахун|труб/;
 /**
- * Whether a message says enough to switch the conversation's language: Cyrillic, or two real words
- * besides commands, codes and numbers ("/start K7PM4QX9" or "1234,5 m3" say nothing about it).
+ * Words that name a task outright. When NLU is unsure, a task among its candidates that the
+ * message names wins; a strong cue (an emergency, the word "reklamacja") wins over an unsure guess.
  */
-function languageEvidence(nlu: NluResult): boolean {
-  if (/[\u0400-\u04ff]/.test(nlu.text)) return true;
-  let rest = nlu.text.replace(/^\/\w+(@\w+)?/, ' ');
-  for (const e of nlu.entities) rest = rest.replace(e.text, ' ');
-  const words = rest.split(/[^\p{L}]+/u).filter((w) => w.length >= 3);
-  return words.length >= 2;
+const TASK_CUES: Array<[string, RegExp, boolean]> = [
+  ['outage.report', /\b(cofa|cofn|cofo|zalew|zalal|zalan|pekl|pekla rura|wybil|wybilo|leje sie|tryska|wyplywa|wylewa|gnojow|szambo|studzienk|burst|flood|прорив|затоп)/, true],
+  ['complaint.file', /reklamac|complaint|скарг/, true],
+  ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
+  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
+  ['invoices.list', /faktur|invoice|рахун|\bfv\s*\//, false],
+  ['consumption.report', /zuzy|zuzyc|ile wody|consumption|how much water|споживан/, false],
+  ['payment.info', /\bqr\b|numer konta|nr konta|na jakie konto|numer rachunku|dane do przelewu|account number/, false],
+  ['balance.check', /wplat|doszl|saldo|zaleg|do zaplaty|dlug|\bowe\b|balance|борг|баланс/, false],
+  ['outage.subscribe', /alert|powiadom|informowa|info o (przerw|awari|wylacz)|dostawac info|notify|сповіщ/, false],
+  ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
+  ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
+];
+/** Requests that are not about water at all (writing, weather, jokes): out of scope even with "woda" in them. */
+const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod|horoskop|wypracowan|poem|joke|song|weather|вірш|пісн|погод/;
+
+/** The task a message names when NLU is unsure (see {@link TASK_CUES}), or null. */
+function cuedTask(nlu: NluResult, confident: boolean): string | null {
+  const f = foldDiacritics(nlu.text);
+  const top = nlu.intents.slice(0, 4).map((i) => i.intent);
+  // A number said with "licznik"/"odczyt" is a reading.
+  if (!confident && nlu.entities.some((e) => e.type === 'meterValue') && /licznik|wodomierz|odczyt|stan|meter|reading|лічильн|показ/.test(f)) return nlu.intent === 'reading.submit' ? null : 'reading.submit';
+  for (const [intent, re, strong] of TASK_CUES) {
+    if (!re.test(f)) continue;
+    if (strong && (!confident || ['outage.report', 'message.send', 'outage.check'].includes(nlu.intent))) return intent === nlu.intent ? null : intent;
+    if (!confident && top.includes(intent)) return intent;
+  }
+  return null;
 }
 
-/** Intents that may interrupt a structured prompt when said with confidence. */
-const INTERRUPT_SCORE = 0.6;
-const CANCEL = /^(anuluj|anulowac|anuluje|stop|koniec|przerwij|rezygnuje|wyjdz|cancel|quit|exit|скасувати|скасуй|відміна|стоп)( to| wszystko| prosze)?$/;
-const HELP = /^(pomoc|pomocy|help|допомога|\/pomoc|\/help|co umiesz|jak to dziala)\??$/;
+/** Asking to go back to the interrupted task in words. */
+const RESUME_RE = /wroc|wracam|wracajmy|kontynu|dokoncz|dalej z|go back|continue|resume|поверн|продовж/;
 
 export class KroplaBot extends ActivityHandler {
   private readonly conversationState: ConversationState;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly prefs: StatePropertyAccessor<ConversationPrefs>;
   private readonly dialogs: DialogSet;
+  private readonly middleware = new MiddlewareSet();
   private readonly log: Logger;
 
   constructor(private readonly app: App) {
@@ -67,6 +86,7 @@ export class KroplaBot extends ActivityHandler {
     this.prefs = this.conversationState.createProperty<ConversationPrefs>('prefs');
     this.dialogs = new DialogSet(this.dialogState);
     registerDialogs(this.dialogs, app);
+    this.middleware.use(new TurnInfoMiddleware(app, this.prefs), new TranscriptMiddleware(app), new HandoffMiddleware(app));
 
     this.onMessage(async (ctx, next) => {
       await this.onCustomerMessage(ctx);
@@ -87,74 +107,25 @@ export class KroplaBot extends ActivityHandler {
 
   override async run(ctx: TurnContext): Promise<void> {
     try {
-      await super.run(ctx);
+      await this.middleware.run(ctx, () => super.run(ctx));
     } finally {
       await this.conversationState.saveChanges(ctx, false);
     }
   }
 
-  /** Chat record, language, linked customer and NLU for this turn. */
-  private async prepare(ctx: TurnContext): Promise<TurnInfo> {
-    const a = ctx.activity;
-    const prefs = await this.prefs.get(ctx, {});
-    const chat = await this.app.services.chats.touch({
-      channel: a.channelId,
-      conversationId: a.conversation.id,
-      userId: a.from?.id ?? a.conversation.id,
-      reference: TC.getConversationReference(a),
-      locale: prefs.locale,
-      initialLocale: toLocale(a.locale),
-    });
-    let locale: Locale = prefs.locale ?? toLocale(a.locale ?? chat.locale);
-    const text = (a.text ?? '').trim();
-    let nlu: NluResult | null = null;
-    const now = new Date();
-    if (text) {
-      nlu = this.app.recognizer.recognize(text, { language: locale, today: now });
-      if (nlu.language !== locale && languageEvidence(nlu)) {
-        locale = nlu.language;
-        await this.app.services.chats.setLocale(chat.id, locale);
-      }
-    }
-    if (prefs.locale !== locale) {
-      prefs.locale = locale;
-      await this.prefs.set(ctx, prefs);
-    }
-    const customerId = await this.app.services.links.linkedCustomerId(a.channelId, chat.userId);
-    const info: TurnInfo = { chat, locale, customerId, nlu, now, today: isoDateInWarsaw(now) };
-    setTurnInfo(ctx, info);
-    return info;
-  }
-
-  private recordTranscript(ctx: TurnContext, chatId: number): void {
-    ctx.onSendActivities(async (_c, activities, next) => {
-      for (const act of activities) if (act.type === ActivityTypes.Message && act.text) await this.app.services.chats.record(chatId, 'bot', act.text);
-      return next();
-    });
-  }
-
   private async greetOnce(ctx: TurnContext): Promise<void> {
-    const info = await this.prepare(ctx);
     const prefs = await this.prefs.get(ctx, {});
     if (prefs.greeted) return;
     prefs.greeted = true;
     await this.prefs.set(ctx, prefs);
-    this.recordTranscript(ctx, info.chat.id);
     const dc = await this.dialogs.createContext(ctx);
     await dc.beginDialog('greeting');
   }
 
   private async onCustomerMessage(ctx: TurnContext): Promise<void> {
-    const info = await this.prepare(ctx);
-    const log = this.log.child({ channel: ctx.activity.channelId, chat: info.chat.id });
+    const info = turnInfo(ctx);
     const text = (ctx.activity.text ?? '').trim();
-    const attachments = ctx.activity.attachments?.length ?? 0;
-    if (text) await this.app.services.chats.record(info.chat.id, 'customer', text);
-    else if (attachments) await this.app.services.chats.record(info.chat.id, 'customer', `[${attachments} attachment(s)]`);
-    this.recordTranscript(ctx, info.chat.id);
-    log.debug({ intent: info.nlu?.intent, score: info.nlu?.score }, 'message');
-
-    if (await handleHandoffMessage(ctx, this.app, info)) return;
+    this.log.child({ channel: ctx.activity.channelId, chat: info.chat.id }).debug({ intent: info.nlu?.intent, score: info.nlu?.score }, 'message');
 
     const prefs = await this.prefs.get(ctx, {});
     const dc = await this.dialogs.createContext(ctx);
@@ -168,109 +139,234 @@ export class KroplaBot extends ActivityHandler {
       await this.prefs.set(ctx, prefs);
       return;
     }
+    const offer = prefs.offer;
+    prefs.offer = undefined;
     if (dc.activeDialog) {
-      if (CANCEL.test(folded)) {
-        await dc.cancelAllDialogs();
-        prefs.suspended = undefined;
-        await say(ctx, 'common.cancelled', {}, [taskLabel(ctx, 'help')]);
-        return;
-      }
-      if (HELP.test(folded)) {
-        await say(ctx, 'common.helpInTask', { task: taskLabel(ctx, dc.stack[0].id) });
-        await dc.repromptDialog();
-        return;
-      }
-      const command = commandIntent(text);
-      if (!command && dc.stack[0].id === DIALOG.resume && parseYesNo(text) === null) {
-        // "Shall we go back?" answered with something else: drop the offer and take the message as it is.
-        await dc.cancelAllDialogs();
-        await this.routeRecognized(dc, info, prefs);
-        await this.prefs.set(ctx, prefs);
-        return;
-      }
-      const switchTo = command ? command.intent : this.interruptingIntent(dc, info, text);
-      if (switchTo) {
-        const current = dc.stack[0].id;
-        await dc.cancelAllDialogs();
-        if (switchTo !== 'agent.handoff' && current !== switchTo && TASK_INTENTS.includes(current)) prefs.suspended = current;
-        await routeByIntent(dc, switchTo, info, command?.arg);
-      } else {
-        await dc.continueDialog();
-      }
+      await this.continueTask(dc, info, prefs, text);
     } else {
       const command = commandIntent(text);
-      const button = intentForButton(text);
-      const intent = command?.intent ?? button;
+      const intent = command?.intent ?? intentForButton(text);
       if (intent) {
         prefs.misses = 0;
-        await routeByIntent(dc, intent, info, command?.arg);
+        prefs.queue = undefined;
+        await this.startTask(dc, intent, info, prefs, command?.arg);
+      } else if (offer && info.nlu && readYesNo(text) === true) {
+        // "Tak" to the bot's own question ("Czy włączyć alerty?").
+        if (offer.text) info.nlu = this.app.recognizer.recognize(offer.text, { language: info.locale, today: info.now });
+        await this.startTask(dc, offer.intent, info, prefs);
+      } else if (offer && readYesNo(text) === false && text.split(/\s+/).length <= 3) {
+        await say(ctx, 'common.ok');
       } else {
-        await this.routeRecognized(dc, info, prefs);
+        await this.routeMessage(dc, info, prefs);
       }
     }
+    await this.afterTurn(dc, info, prefs);
+    await this.prefs.set(ctx, prefs);
+  }
 
+  /** When nothing waits any more: the next queued request, else the offer to resume an interrupted task. */
+  private async afterTurn(dc: DialogContext, info: TurnInfo, prefs: ConversationPrefs): Promise<void> {
+    while (!dc.activeDialog && prefs.queue?.length) {
+      const next = prefs.queue.shift();
+      if (!next) break;
+      info.nlu = this.app.recognizer.recognize(next.text, { language: info.locale, today: info.now });
+      resetTurnSlots(dc.context);
+      if (next.intent.startsWith('kb:')) {
+        const entry = knowledgeBase().entries.get(next.intent.slice(3));
+        if (entry) await this.answerKnowledge(dc.context, { entry, score: 1, coverage: 1 }, prefs, false);
+      } else {
+        await this.startTask(dc, next.intent, info, prefs);
+      }
+    }
     if (!dc.activeDialog && prefs.suspended) {
       const suspended = prefs.suspended;
       prefs.suspended = undefined;
       await dc.beginDialog(DIALOG.resume, { dialogId: suspended });
     }
-    await this.prefs.set(ctx, prefs);
   }
 
-  /** Routes by NLU with the two-stage fallback; never acts on a low-confidence guess. */
-  private async routeRecognized(dc: DialogContext, info: TurnInfo, prefs: ConversationPrefs): Promise<void> {
+  /** Starts a task and remembers what it was about for follow-ups. */
+  private async startTask(dc: DialogContext, intent: string, info: TurnInfo, prefs: ConversationPrefs, arg?: string): Promise<void> {
+    prefs.context = contextOf(intent, info.nlu, info.now, prefs.context);
+    await routeByIntent(dc, intent, info, arg);
+    const offered = takeOffer(dc.context);
+    if (offered && !dc.activeDialog) prefs.offer = offered;
+  }
+
+  /** A message while a prompt waits: the answer-understanding step decides. */
+  private async continueTask(dc: DialogContext, info: TurnInfo, prefs: ConversationPrefs, text: string): Promise<void> {
+    const ctx = dc.context;
+    const command = commandIntent(text);
+    if (command) {
+      await this.switchTask(dc, command.intent, info, prefs, command.arg);
+      return;
+    }
+    const active = dc.activeDialog;
+    if (!active) return;
+    if (dc.stack[0].id === DIALOG.resume) {
+      const dialogId = (dc.stack[0].state as { values?: { dialogId?: string } }).values?.dialogId;
+      const f = foldDiacritics(text);
+      const yes = readYesNo(text) === true || RESUME_RE.test(f) || (dialogId && info.nlu?.intent === dialogId);
+      if (yes && dialogId) {
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(dialogId);
+        return;
+      }
+      if (readYesNo(text) === false && f.split(/\s+/).length <= 3) {
+        await dc.continueDialog();
+        return;
+      }
+      // "Shall we go back?" answered with something else: drop the offer and take the message as it is.
+      await dc.cancelAllDialogs();
+      await this.routeMessage(dc, info, prefs);
+      return;
+    }
+    const spec = promptSlot((active.state as { options?: PromptOptions }).options);
+    if (!spec) {
+      await dc.continueDialog();
+      return;
+    }
+    const task = dc.stack[0].id;
+    const u = understand({ ...spec, text, nlu: info.nlu, attachments: ctx.activity.attachments?.length ?? 0, task, locale: info.locale, tasks: TASK_INTENTS });
+    switch (u.kind) {
+      case 'help':
+        await say(ctx, 'common.helpInTask', { task: taskLabel(ctx, task) });
+        await dc.repromptDialog();
+        return;
+      case 'cancel':
+        await dc.cancelAllDialogs();
+        prefs.suspended = undefined;
+        prefs.queue = undefined;
+        await say(ctx, 'common.cancelled', {}, [taskLabel(ctx, 'help')]);
+        return;
+      case 'handoff':
+        await this.switchTask(dc, 'agent.handoff', info, prefs);
+        return;
+      case 'question':
+        await this.answerKnowledge(ctx, u.hit, prefs, true);
+        await dc.repromptDialog();
+        return;
+      case 'switch':
+        await this.switchTask(dc, u.intent, info, prefs);
+        return;
+      default: {
+        // Not an answer, but a follow-up of this task ("a za październik?" while the invoices wait for a choice).
+        const follow = u.kind === 'reask' && info.nlu ? resolveFollowUp(info.nlu, prefs.context, info.now) : null;
+        if (follow) {
+          await dc.cancelAllDialogs();
+          info.nlu = follow.nlu;
+          await this.startTask(dc, follow.intent, info, prefs);
+          return;
+        }
+        await dc.continueDialog();
+      }
+    }
+  }
+
+  private async switchTask(dc: DialogContext, intent: string, info: TurnInfo, prefs: ConversationPrefs, arg?: string): Promise<void> {
+    const current = dc.stack[0]?.id;
+    await dc.cancelAllDialogs();
+    if (intent !== 'agent.handoff' && current && current !== intent && TASK_INTENTS.includes(current)) prefs.suspended = current;
+    await this.startTask(dc, intent, info, prefs, arg);
+  }
+
+  /** A message with no prompt waiting: several requests, a follow-up, a task, a question, or the fallback. */
+  private async routeMessage(dc: DialogContext, info: TurnInfo, prefs: ConversationPrefs): Promise<void> {
     const ctx = dc.context;
     const nlu = info.nlu;
     if (!nlu) {
       if (ctx.activity.attachments?.length) {
         await say(ctx, 'common.attachmentWithoutTask', {}, [taskLabel(ctx, 'complaint.file'), taskLabel(ctx, 'reading.submit')]);
-        return;
       }
       return;
     }
-    const ACT = 0.55;
-    if (nlu.intent !== 'None' && nlu.score >= ACT) {
+    const parts = splitRequests(nlu.text, this.app.recognizer, { language: info.locale, today: info.now, tasks: TASK_INTENTS, cue: (n) => cuedTask(n, TASK_INTENTS.includes(n.intent) && n.score >= 0.8) });
+    if (parts.length >= 2) {
+      prefs.misses = 0;
+      prefs.queue = parts.map((p) => ({ intent: p.intent, text: p.text }));
+      return;
+    }
+    const follow = resolveFollowUp(nlu, prefs.context, info.now);
+    const taskish = TASK_INTENTS.includes(nlu.intent) && nlu.score >= ACT;
+    if (follow && (!taskish || nlu.score < 0.8 || nlu.intent === follow.intent)) {
+      prefs.misses = 0;
+      info.nlu = follow.nlu;
+      await this.startTask(dc, follow.intent, info, prefs);
+      return;
+    }
+    const hit = knowledgeBase().find(nlu.text, info.locale);
+    if (hit?.cued && hit.entry.kind === 'notOurs') {
+      // Not ours: answered, but it counts as a miss (the next miss offers a person).
+      prefs.misses = (prefs.misses ?? 0) + 1;
+      await this.answerKnowledge(ctx, hit, prefs, false);
+      return;
+    }
+    const asked = questionHit(nlu.text, nlu, info.locale);
+    // A question about the rules of a task ("czy mogę zapłacić gotówką?") is answered, not turned into the task.
+    const rulesQuestion = asked && (asked.cued || (nlu.score < 0.75 && asked.score >= 6));
+    const cued = cuedTask(nlu, taskish && nlu.score >= 0.8);
+    const story = !taskish && !cued ? requestOfStory(nlu.text, this.app.recognizer, { language: info.locale, today: info.now, tasks: TASK_INTENTS }) : null;
+    if (story && !rulesQuestion) {
+      prefs.misses = 0;
+      info.nlu = story;
+      await this.startTask(dc, story.intent, info, prefs);
+      return;
+    }
+    if (cued && !rulesQuestion) {
+      prefs.misses = 0;
+      info.nlu = { ...nlu, intent: cued, score: Math.max(nlu.score, ACT) };
+      await this.startTask(dc, cued, info, prefs);
+      return;
+    }
+    if (taskish && !rulesQuestion) {
+      prefs.misses = 0;
+      await this.startTask(dc, nlu.intent, info, prefs);
+      return;
+    }
+    const kb = asked ?? (nlu.intent === 'info.question' || nlu.intent === 'None' || nlu.score < ACT ? hit : null);
+    if (kb) {
+      prefs.misses = 0;
+      await this.answerKnowledge(ctx, kb, prefs, false);
+      return;
+    }
+    const smalltalk = ['greeting', 'goodbye', 'thanks', 'help'].includes(nlu.intent) && nlu.score >= ACT;
+    if (smalltalk) {
       prefs.misses = 0;
       await routeByIntent(dc, nlu.intent, info);
       return;
     }
+    const f = foldDiacritics(nlu.text);
+    const recent = prefs.context && info.now.getTime() - Date.parse(prefs.context.at) < 10 * 60_000 && f.split(' ').length <= 10;
+    const water = !NOT_WATER_RE.test(f) && (nlu.intent === 'info.question' || WATER_RE.test(f) || Boolean(recent));
     prefs.misses = (prefs.misses ?? 0) + 1;
+    if (water && (nlu.intent === 'None' || nlu.intent === 'info.question' || recent)) {
+      // A water matter with no answer at hand: say so, and offer a person or a message to the office.
+      await say(ctx, 'kb.cannotAnswer', {}, [taskLabel(ctx, 'agent.handoff'), taskLabel(ctx, 'message.send')], { refusal: 'notUnderstood' });
+      return;
+    }
     if (prefs.misses >= 2) {
       prefs.misses = 0;
       await say(ctx, 'fallback.second', {}, [taskLabel(ctx, 'agent.handoff'), taskLabel(ctx, 'contact.info')], { refusal: 'notUnderstood' });
       return;
     }
-    if (nlu.intent === 'None' && nlu.score >= 0.6) {
+    if (nlu.intent === 'None' && nlu.score >= 0.6 && !water) {
       await say(ctx, 'fallback.outOfScope', {}, [taskLabel(ctx, 'help')], { refusal: 'outOfScope' });
       return;
     }
-    const likely = nlu.intents.filter((i) => i.intent !== 'None' && TASK_INTENTS.includes(i.intent)).slice(0, 2).map((i) => taskLabel(ctx, i.intent));
-    await say(ctx, 'fallback.first', {}, [...likely, taskLabel(ctx, 'help')], { refusal: 'notUnderstood' });
+    const linked = info.customerId !== null;
+    const likely = nlu.intents
+      .filter((i) => TASK_INTENTS.includes(i.intent) && !(linked && i.intent === 'account.link') && !(!linked && i.intent === 'account.logout'))
+      .slice(0, 2)
+      .map((i) => taskLabel(ctx, i.intent));
+    await say(ctx, 'fallback.first', {}, [...new Set([...likely, taskLabel(ctx, 'help')])], { refusal: 'notUnderstood' });
   }
 
-  /**
-   * During a structured prompt (yes/no, choice, a number, a code), an answer that is not one
-   * but clearly asks for another task switches to that task. Free-text prompts never switch.
-   */
-  private interruptingIntent(dc: DialogContext, info: TurnInfo, text: string): string | null {
-    const nlu = info.nlu;
-    if (!nlu || !text) return null;
-    const active = dc.activeDialog;
-    if (!active) return null;
-    if (nlu.intent === 'agent.handoff' && nlu.score >= 0.85 && !FREE_TEXT_PROMPTS.includes(active.id)) return 'agent.handoff';
-    if (FREE_TEXT_PROMPTS.includes(active.id)) return null;
-    if (!TASK_INTENTS.includes(nlu.intent) || nlu.score < INTERRUPT_SCORE) return null;
-    if (nlu.intent === dc.stack[0].id) return null;
-    const options = (active.state as { options?: { validations?: ChoiceValidation } }).options;
-    const answers =
-      active.id === PROMPT.yesNo ? parseYesNo(text) !== null
-      : active.id === PROMPT.choice ? matchChoice(text, options?.validations?.titles ?? []) >= 0
-      : active.id === PROMPT.meterValue ? parseMeterValue(text) !== null
-      : active.id === PROMPT.code ? normalizeLinkCode(text) !== null
-      : active.id === PROMPT.customerNumber ? /^\d{4,20}$/.test(text.replace(/\s+/g, ''))
-      : active.id === PROMPT.email ? /@/.test(text)
-      : true;
-    return answers ? null : nlu.intent;
+  /** The knowledge answer; outside a task, its offered task as a button (and a "tak" starts it). */
+  private async answerKnowledge(ctx: TurnContext, hit: KnowledgeHit, prefs: ConversationPrefs, inTask: boolean): Promise<void> {
+    const e = hit.entry;
+    const actions = !inTask && e.offer ? [taskLabel(ctx, e.offer)] : [];
+    await say(ctx, `knowledge.entries.${e.id}.answer`, { days: this.app.config.caseAnswerDays }, actions, e.kind === 'notOurs' ? { refusal: 'notOurs' } : undefined);
+    if (!inTask && e.offer) prefs.offer = { intent: e.offer };
   }
 
   /** A customer's answer to a case that waits for it goes into the case (waiting_for_customer → in_progress). */
@@ -279,7 +375,7 @@ export class KroplaBot extends ActivityHandler {
     if (!text) return false;
     const c = await this.app.services.cases.waitingForCustomer(info.chat.id);
     if (!c) return false;
-    const nlu = info.nlu;
+    const nlu: NluResult | null = info.nlu;
     const clearTask = nlu && TASK_INTENTS.includes(nlu.intent) && nlu.score >= 0.8 && !['complaint.file', 'message.send', 'case.status'].includes(nlu.intent);
     if (clearTask || commandIntent(text) || intentForButton(text)) return false;
     await this.app.services.cases.addCustomerAnswer(c, text);

@@ -21,7 +21,7 @@ describe('greeting and help', () => {
 
   test('an out-of-scope question gets a clear answer, a second miss offers a human and the phone', async () => {
     const c = chat(app);
-    expect(await c.text('ile kosztuje prąd w taryfie G11 w tauronie')).toMatch(/tylko w sprawach wody|Czy chodzi o/);
+    expect(await c.text('ile kosztuje prąd w taryfie G11 w tauronie')).toMatch(/tylko w sprawach wody|Czy chodzi o|nie są sprawami Katowickich Wodociągów/);
     const second = await c.say('asdkj qwe zzzx');
     expect(second[0].text).toMatch(/32 78 82 400/);
     expect(buttonsOf(second[0])).toContain('Konsultant');

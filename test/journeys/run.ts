@@ -325,7 +325,7 @@ async function runAll(runner: Runner, journeys: Journey[], set: string, concurre
   const worker = async () => {
     for (let g = queue.shift(); g; g = queue.shift()) {
       for (const j of g) {
-        const o = await runner.run(j, set);
+        const o = await runOnce(runner, j, set);
         out.push(o);
         done(o);
       }
@@ -333,11 +333,17 @@ async function runAll(runner: Runner, journeys: Journey[], set: string, concurre
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   for (const j of alone) {
-    const o = await runner.run(j, set);
+    const o = await runOnce(runner, j, set);
     out.push(o);
     done(o);
   }
   return out;
+}
+
+/** A journey, run again once when its setup met a locked database (a busy machine, not the bot). */
+async function runOnce(runner: Runner, j: Journey, set: string): Promise<Outcome> {
+  const o = await runner.run(j, set);
+  return o.error && /database is locked|SQLITE_BUSY/.test(o.error) ? runner.run(j, set) : o;
 }
 
 function rate(os: Outcome[]): string {

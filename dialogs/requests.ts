@@ -1,0 +1,126 @@
+/**
+ * Messages that are more than one request, and follow-ups that lean on the last answer:
+ * "jaki mam dług i termin, no i od razu podaję licznik 733,4" → balance, then the reading;
+ * "a za październik?" after the invoices → the invoices of October; "a pod numerem 8?" after an
+ * outage answer for Mikołowska 12 → Mikołowska 8.
+ */
+import type { NluEntity, NluResult, Recognizer } from '../src/nlu';
+import type { Locale } from '../src/i18n/i18n';
+import { foldDiacritics, streetKey } from '../src/domain/streets';
+import type { ConversationContext } from '../src/bot/state';
+import { knowledgeBase } from './knowledge';
+
+/** One part of a message: a task (intent) or a question for the knowledge base. */
+export interface RequestPart {
+  text: string;
+  nlu: NluResult;
+  kind: 'task' | 'question';
+  intent: string;
+}
+
+/** Where a message may be cut into requests: sentence ends, and words that join requests. */
+const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|:\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)/giu;
+
+/** A task part must be this sure; a vaguer part belongs to its neighbour. */
+const PART_SCORE = 0.75;
+
+/**
+ * Splits a message into the requests it makes, in order; [] when it makes fewer than two
+ * different ones (then the message is handled as a whole).
+ */
+export function splitRequests(text: string, recognizer: Recognizer, opts: { language: Locale; today: Date; tasks: readonly string[]; cue?: (nlu: NluResult) => string | null }): RequestPart[] {
+  if (text.length < 12) return [];
+  const pieces = text.split(CUT).map((s) => (s ?? '').trim()).filter((s) => s.length > 0);
+  if (pieces.length < 2) return [];
+  const parts: Array<{ text: string; kind: 'task' | 'question' | 'none'; intent: string }> = [];
+  for (const p of pieces) {
+    const nlu = recognizer.recognize(p, { language: opts.language, today: opts.today });
+    const words = p.split(/\s+/).length;
+    let kind: 'task' | 'question' | 'none' = 'none';
+    let intent = nlu.intent;
+    const cue = opts.cue?.(nlu) ?? null;
+    if (opts.tasks.includes(nlu.intent) && nlu.score >= PART_SCORE && words >= 2) kind = 'task';
+    else if (cue && words >= 2) {
+      kind = 'task';
+      intent = cue;
+    } else if (words >= 3) {
+      const hit = knowledgeBase().find(p, opts.language);
+      if (hit && (hit.cued || nlu.intent === 'info.question' || /\?\s*$/.test(p))) {
+        kind = 'question';
+        intent = `kb:${hit.entry.id}`;
+      }
+    }
+    const prev = parts[parts.length - 1];
+    if (kind === 'none' && prev) prev.text += ` ${p}`;
+    else if (prev && prev.kind === 'none') parts[parts.length - 1] = { text: `${prev.text} ${p}`, kind, intent };
+    else if (prev && prev.kind === kind && prev.intent === intent) prev.text += ` ${p}`;
+    else parts.push({ text: p, kind, intent });
+  }
+  const real = parts.filter((p): p is { text: string; kind: 'task' | 'question'; intent: string } => p.kind !== 'none');
+  if (real.length < 2) return [];
+  return real.map((p) => ({ ...p, nlu: recognizer.recognize(p.text, { language: opts.language, today: opts.today }) }));
+}
+
+/** The one request of a long story ("…mam wrażenie, że wody idzie więcej. Ile zużyliśmy w październiku?"): its last sentence that names a task. */
+export function requestOfStory(text: string, recognizer: Recognizer, opts: { language: Locale; today: Date; tasks: readonly string[] }): NluResult | null {
+  const sentences = text.split(/(?<=[.?!;])\s+|\n+/).map((s) => s.trim()).filter((s) => s.split(/\s+/).length >= 2);
+  if (sentences.length < 2) return null;
+  for (const s of sentences.reverse()) {
+    const nlu = recognizer.recognize(s, { language: opts.language, today: opts.today });
+    if (opts.tasks.includes(nlu.intent) && nlu.score >= PART_SCORE) return { ...nlu, text, entities: recognizer.recognize(text, { language: opts.language, today: opts.today }).entities };
+  }
+  return null;
+}
+
+/** Tasks that take a period, and tasks that take an address. */
+const PERIOD_TASKS = ['invoices.list', 'consumption.report', 'readings.history'];
+const ADDRESS_TASKS = ['outage.check', 'outage.subscribe'];
+/** How long a context stays usable. */
+const CONTEXT_MS = 30 * 60_000;
+
+/** Looks like a follow-up: short, or opening with "a", "i", "and", "what about". */
+function followUpShape(text: string): boolean {
+  const f = foldDiacritics(text);
+  return f.split(/\s+/).length <= 9 && (/^(?:a|i|oraz|to|no to|and|what about|how about|а|і|та)\b/.test(f) || f.split(/\s+/).length <= 5);
+}
+
+/**
+ * The last task again with what the follow-up adds (a period, a house number, a street), or null
+ * when the message is not such a follow-up. The returned NLU result carries the merged entities.
+ */
+export function resolveFollowUp(nlu: NluResult, context: ConversationContext | undefined, now: Date): { intent: string; nlu: NluResult } | null {
+  if (!context || now.getTime() - Date.parse(context.at) > CONTEXT_MS) return null;
+  if (!followUpShape(nlu.text)) return null;
+  const f = foldDiacritics(nlu.text);
+  const entities: NluEntity[] = [...nlu.entities];
+  let intent: string | null = null;
+  const period = entities.find((e) => e.type === 'period');
+  if (period && PERIOD_TASKS.includes(context.task)) intent = context.task;
+  if (ADDRESS_TASKS.includes(context.task)) {
+    const address = entities.find((e) => e.type === 'address');
+    const number = /(?:pod|nr|numer(?:em|u)?|number|no\.?|budynek|blok)\s*(\d{1,4}[a-z]?)\b/.exec(f) ?? /^(?:a|i|and)\s+(\d{1,4}[a-z]?)\s*\??$/.exec(f);
+    if (address) intent = context.task;
+    else if (number && context.address) {
+      entities.push({ type: 'address', street: context.address.street, streetKey: context.address.streetKey || streetKey(context.address.street), building: number[1], text: number[0] });
+      intent = context.task;
+    }
+  }
+  if (!intent && /(?:oplacon|zaplacon|paid|сплачен)/.test(f) && (period || context.task === 'invoices.list')) intent = 'invoices.list';
+  if (!intent && /^(?:a |i )?(?:ile|how much|скільки)\b/.test(f) && ['balance.check', 'payment.info'].includes(context.task)) intent = 'balance.check';
+  if (!intent) return null;
+  return { intent, nlu: { ...nlu, intent, score: 1, entities } };
+}
+
+/** What a finished task leaves as context for follow-ups. */
+export function contextOf(task: string, nlu: NluResult | null, now: Date, previous?: ConversationContext): ConversationContext {
+  const ctx: ConversationContext = { task, at: now.toISOString() };
+  const keep = previous && now.getTime() - Date.parse(previous.at) <= CONTEXT_MS ? previous : undefined;
+  for (const e of nlu?.entities ?? []) {
+    if (e.type === 'period') ctx.period = { from: e.from, to: e.to, text: e.text };
+    if (e.type === 'address') ctx.address = { street: e.street, streetKey: e.streetKey, building: e.building };
+    if (e.type === 'invoiceNumber') ctx.invoiceNumber = e.value;
+    if (e.type === 'caseNumber') ctx.caseNumber = e.value;
+  }
+  if (!ctx.address && keep?.address) ctx.address = keep.address;
+  return ctx;
+}

@@ -1,0 +1,94 @@
+/**
+ * The answer-understanding step: what a message means while a prompt waits for a slot. One table,
+ * read top to bottom, in the spirit of Rasa CALM's conversation-repair patterns (cancel, human
+ * handoff, a value — the corrected one when the customer corrects themself —, a question answered
+ * first with the prompt repeated (chitchat / knowledge), a switch to another task with an offer to
+ * resume (continue_interrupted), and a re-ask that says what is wanted (cannot_handle)).
+ *
+ * The readers are the slot registry's (dialogs/slots.ts), the same ones the prompts validate with.
+ */
+import type { NluResult } from '../src/nlu';
+import { foldDiacritics } from '../src/domain/streets';
+import type { Locale } from '../src/i18n/i18n';
+import type { Slot } from './context';
+import { knowledgeBase, type KnowledgeHit } from './knowledge';
+import { FREE_TEXT_SLOTS, readAnswer, type Correction, type SlotValue } from './slots';
+
+export type Understanding =
+  | { kind: 'help' }
+  | { kind: 'cancel' }
+  | { kind: 'handoff' }
+  | { kind: 'value'; value: SlotValue | Correction }
+  | { kind: 'question'; hit: KnowledgeHit }
+  | { kind: 'switch'; intent: string }
+  | { kind: 'reask' };
+
+export interface AnswerInput {
+  slot: Slot;
+  titles: string[];
+  corrects?: Slot;
+  answers?: string;
+  text: string;
+  nlu: NluResult | null;
+  attachments: number;
+  /** The task the prompt belongs to (bottom of the dialog stack). */
+  task: string;
+  locale: Locale;
+  /** Intents that start a task. */
+  tasks: readonly string[];
+}
+
+const norm = (s: string): string => foldDiacritics(s).replace(/[!?.…,;:"'()]+/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** Always a cancel, in any prompt. */
+export const CANCEL_RE = /^(?:(?:no |to |a )?(?:anuluj|anulowac|anuluje|anulujmy|stop|koniec|przerwij|przerwijmy|rezygnuje|rezygnuje z tego|wyjdz|cancel|quit|exit|nevermind|never mind|forget it|скасувати|скасуй|відміна|стоп)(?: to| wszystko| prosze| sprawe| please)?|(?:jednak )?(?:nie chce juz|juz nie chce|daj spokoj|dajmy spokoj|zostaw to|niewazne|nie wazne|nie bede|nie bede podawac|zrezygnuje|odpuszczam|nie trzeba juz)\b.*)$/;
+/** A no that cancels a prompt which is not a yes/no question ("jednak nie, licznik jest w piwnicy", "nie teraz"). */
+const SOFT_CANCEL_RE = /^(?:a |no |to )?(?:jednak nie|nie teraz|nie|niee|nie wiem|pozniej|potem|innym razem|moze pozniej|not now|later|no|nope|ні|не зараз|пізніше)\b/;
+export const HELP_RE = /^(pomoc|pomocy|help|допомога|\/pomoc|\/help|co umiesz|jak to dziala|nie rozumiem pytania|o co chodzi)\??$/;
+/** A message phrased as a question. */
+const QUESTION_RE = /\?\s*$|^(?:a |i |no |to )?(?:czy|jak|jaki|jaka|jakie|ile|kiedy|gdzie|kto|co|dlaczego|czemu|po co|skad|what|how|why|when|where|who|can|do|does|is|are|чи|як|коли|де|хто|що|чому|скільки)\b/;
+
+/** Slots whose answer may be a plain "no" (so a "no" is not a cancel there). */
+const NO_IS_AN_ANSWER: readonly Slot[] = ['yesNo', 'terms', 'invoice', 'attachments', 'contact'];
+
+/** Score from which NLU's intent counts as a new task inside a prompt. */
+export const SWITCH_SCORE = 0.6;
+
+/** A knowledge answer for a question asked inside a task (strict: it must really be a question). */
+export function questionHit(text: string, nlu: NluResult | null, locale: Locale): KnowledgeHit | null {
+  const asked = nlu?.intent === 'info.question' || QUESTION_RE.test(norm(text)) || text.trim().endsWith('?');
+  if (!asked) return null;
+  return knowledgeBase().find(text, locale, nlu?.intent === 'info.question' ? {} : { minScore: 4, minCoverage: 0.5 });
+}
+
+/** Decides what a message means for the waiting prompt. */
+export function understand(i: AnswerInput): Understanding {
+  const n = norm(i.text);
+  const nlu = i.nlu;
+  if (!n && i.attachments === 0) return { kind: 'reask' };
+  if (HELP_RE.test(n)) return { kind: 'help' };
+  if (CANCEL_RE.test(n)) return { kind: 'cancel' };
+  const freeText = FREE_TEXT_SLOTS.includes(i.slot);
+  if (nlu && nlu.intent === 'agent.handoff' && nlu.score >= 0.85 && !freeText) return { kind: 'handoff' };
+
+  const value = readAnswer(i.slot, { text: i.text, nlu, titles: i.titles, answers: i.answers, attachments: i.attachments, mode: 'answer' }, i.corrects);
+  const strongTask = nlu && i.tasks.includes(nlu.intent) && nlu.intent !== i.task && nlu.score >= 0.8;
+  if (value !== null) {
+    // Free text takes anything — except a clear question to answer first, or (for an address) a clearly different task.
+    if (freeText || i.slot === 'address') {
+      const words = n.split(' ').length;
+      const hit = words <= 12 ? questionHit(i.text, nlu, i.locale) : null;
+      if (hit) return { kind: 'question', hit };
+      if (i.slot === 'address' && strongTask && !nlu?.entities.some((e) => e.type === 'address')) return { kind: 'switch', intent: nlu.intent };
+    }
+    return { kind: 'value', value };
+  }
+  const hit = questionHit(i.text, nlu, i.locale);
+  // "nie mam wody na Mikołowskiej 12, czy jest awaria?" is the outage check itself, not a question about rules.
+  if (strongTask && nlu && !hit?.cued && nlu.intent !== 'help') return { kind: 'switch', intent: nlu.intent };
+  if (hit) return { kind: 'question', hit };
+  if (!NO_IS_AN_ANSWER.includes(i.slot) && SOFT_CANCEL_RE.test(n)) return { kind: 'cancel' };
+  if (nlu && nlu.intent === 'help' && nlu.score >= 0.8) return { kind: 'help' };
+  if (nlu && i.tasks.includes(nlu.intent) && nlu.intent !== 'help' && nlu.intent !== i.task && nlu.score >= SWITCH_SCORE) return { kind: 'switch', intent: nlu.intent };
+  return { kind: 'reask' };
+}

@@ -34,7 +34,8 @@ export class ComplaintDialog extends WaterfallDialog {
         v.text = String(step.result ?? '').trim().slice(0, 4000);
         const info = turnInfo(step.context);
         const photos = attachmentsOf(step.context.activity);
-        if (photos.length) await savePhotos(app, info.chat.id, photos);
+        // Only the files sent within this complaint become its attachments (not the bot's own documents, not other uploads).
+        v.attachmentIds = photos.length ? await savePhotos(app, info.chat.id, photos) : [];
         const skip = tr(step.context, 'complaint.skipFiles');
         if (photos.length) return step.next(null);
         return step.prompt(PROMPT.attachments, promptWith('attachments', tr(step.context, 'complaint.askFiles'), tr(step.context, 'complaint.askFiles'), [skip]));
@@ -42,8 +43,10 @@ export class ComplaintDialog extends WaterfallDialog {
       async (step) => {
         const info = turnInfo(step.context);
         const files = attachmentsOf(step.context.activity);
-        const saved = files.length ? await savePhotos(app, info.chat.id, files) : 0;
-        if (saved) await say(step.context, 'complaint.filesReceived', { n: saved });
+        const saved = files.length ? await savePhotos(app, info.chat.id, files) : [];
+        const v = values(step);
+        v.attachmentIds = [...((v.attachmentIds as number[] | undefined) ?? []), ...saved];
+        if (saved.length) await say(step.context, 'complaint.filesReceived', { n: saved.length });
         const titles = ['chat', 'email', 'phone'].map((k) => tr(step.context, `complaint.contact.${k}`));
         return ask(step, PROMPT.choice, promptWith('contact', tr(step.context, 'complaint.askContact'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
@@ -78,7 +81,7 @@ export class ComplaintDialog extends WaterfallDialog {
         }
         const v = values(step);
         const info = turnInfo(step.context);
-        const attachmentIds = await app.services.attachments.looseOfChat(info.chat.id);
+        const attachmentIds = (v.attachmentIds as number[] | undefined) ?? [];
         const c = await app.services.cases.create({
           kind: 'complaint', category: v.category as CaseCategory, text: String(v.text), customerId: info.customerId, channel: info.chat.channel, chatId: info.chat.id,
           contactPreference: String(v.contactPreference), contact: (v.contact as string | null) ?? null, attachmentIds,

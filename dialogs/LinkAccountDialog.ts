@@ -5,6 +5,7 @@
  */
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
+import { activityAddress } from '../src/http/address';
 import { normalizeLinkCode, type RedeemOutcome } from '../src/services/LinkService';
 import { formatDateTime } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
@@ -36,13 +37,14 @@ export class LinkAccountDialog extends WaterfallDialog {
     super('account.link', [
       async (step) => {
         const info = turnInfo(step.context);
-        const opts = (step.options ?? {}) as TaskOptions & { fromTask?: boolean };
+        const opts = (step.options ?? {}) as TaskOptions & { fromTask?: boolean; retry?: boolean };
         if (info.customerId && !opts.fromTask) {
           const c = await app.services.customers.byId(info.customerId);
           await say(step.context, 'account.alreadyLinked', { customerNumber: c?.customerNumber ?? '' }, [tr(step.context, 'tasks.account.logout'), tr(step.context, 'tasks.help')]);
           return step.endDialog();
         }
-        const given = opts.arg ?? info.nlu?.entities.find((e) => e.type === 'linkCode')?.text;
+        // A retry after a wrong code asks again; it never re-reads the code of the same message (one typo, one try).
+        const given = opts.retry ? undefined : (opts.arg ?? info.nlu?.entities.find((e) => e.type === 'linkCode')?.text);
         if (given && normalizeLinkCode(given)) return step.next(given);
         return ask(step, PROMPT.code, promptWith('linkCode', tr(step.context, 'account.askCode'), tr(step.context, 'account.askCodeRetry'), [tr(step.context, 'account.noCodeButton')]));
       },
@@ -50,10 +52,10 @@ export class LinkAccountDialog extends WaterfallDialog {
         const answer = String(step.result ?? '');
         if (isNoCode(answer)) return step.replaceDialog(LINK_EMAIL);
         const info = turnInfo(step.context);
-        const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, answer);
+        const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, answer, { address: activityAddress(step.context.activity) });
         const ok = await reportRedeem(step, outcome);
         if (ok || outcome.status === 'locked') return step.endDialog(ok);
-        return step.replaceDialog('account.link', { fromTask: true });
+        return step.replaceDialog('account.link', { fromTask: true, retry: true });
       },
     ]);
   }
@@ -67,15 +69,20 @@ export class LinkByEmailDialog extends WaterfallDialog {
         const number = String(step.result).replace(/\s+/g, '');
         (step.values as { customerNumber?: string }).customerNumber = number;
         const info = turnInfo(step.context);
-        const locked = await app.services.links.lockedUntil(`chat:${info.chat.channel}:${info.chat.userId}`);
+        const address = activityAddress(step.context.activity);
+        const locked = await app.services.links.chatLockedUntil(info.chat.channel, info.chat.userId, address);
         if (locked) {
           await say(step.context, 'account.locked', { time: formatDateTime(locked) });
           return step.endDialog(false);
         }
-        const customer = await app.services.customers.byNumber(number);
-        if (customer?.email) {
-          const { code } = await app.services.links.issueCode(customer.id, 'email');
-          await app.mailer.send({ to: customer.email, subject: tr(step.context, 'account.mailSubject'), text: tr(step.context, 'account.mailText', { code }) });
+        const mail = await app.services.links.requestEmailCode(number, { channel: info.chat.channel, channelUserId: info.chat.userId, address });
+        if (mail.status === 'limited') {
+          await say(step.context, 'account.mailLimited', { time: formatDateTime(mail.retryAt) });
+          return step.endDialog(false);
+        }
+        if (mail.status === 'sent') {
+          const { code } = mail;
+          await app.mailer.send({ to: mail.email, subject: tr(step.context, 'account.mailSubject'), text: tr(step.context, 'account.mailText', { code }) });
         }
         // The same answer whether the number exists or not: nothing to learn by guessing numbers.
         return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.codeSent'), tr(step.context, 'account.askCodeRetry'), [], { acceptAny: true }));
@@ -97,7 +104,7 @@ export class LinkByEmailDialog extends WaterfallDialog {
         }
         const info = turnInfo(step.context);
         const v = step.values as { code: string; customerNumber: string };
-        const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, v.code, { customerNumber: v.customerNumber, termsAccepted: true });
+        const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, v.code, { customerNumber: v.customerNumber, termsAccepted: true, address: activityAddress(step.context.activity) });
         return step.endDialog(await reportRedeem(step, outcome));
       },
     ]);

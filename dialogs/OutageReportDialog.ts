@@ -49,11 +49,11 @@ export class OutageReportDialog extends WaterfallDialog {
         const v = values(step);
         const info = turnInfo(step.context);
         const photos = attachmentsOf(step.context.activity);
-        if (photos.length) await savePhotos(app, info.chat.id, photos);
+        const attachmentIds = photos.length ? await savePhotos(app, info.chat.id, photos) : [];
         const text = String(step.result ?? '').trim().slice(0, 4000) || String(v.firstText);
         const c = await app.services.cases.create({
           kind: 'outage_report', category: 'leak', text, customerId: info.customerId, channel: info.chat.channel, chatId: info.chat.id,
-          urgent: true, location: String(v.place), attachmentIds: await app.services.attachments.looseOfChat(info.chat.id),
+          urgent: true, location: String(v.place), attachmentIds,
         });
         app.events.emit('case.created', c);
         await say(step.context, 'report.filed', { caseNumber: c.caseNumber, due: formatDate(c.dueAt) });

@@ -27,16 +27,15 @@ export function nextBillingDate(today: string): string {
   return m === 12 ? `${y + 1}-01-15` : `${y}-${String(m + 1).padStart(2, '0')}-15`;
 }
 
-/** Stores photos sent in chat (kept with the chat for staff). Returns how many. */
-export async function savePhotos(app: App, chatId: number, photos: { contentUrl?: string; contentType?: string; name?: string }[]): Promise<number> {
-  let n = 0;
+/** Stores photos sent in chat (kept with the chat for staff). Returns the ids of the stored files. */
+export async function savePhotos(app: App, chatId: number, photos: { contentUrl?: string; contentType?: string; name?: string }[]): Promise<number[]> {
+  const ids: number[] = [];
   for (const p of photos) {
     const file = parseDataUrl(p.contentUrl);
     if (!file) continue;
-    await app.services.attachments.store({ chatId, caseId: null, fileName: p.name ?? 'zdjecie', contentType: file.contentType, dataBase64: file.data.toString('base64') });
-    n++;
+    ids.push((await app.services.attachments.store({ chatId, caseId: null, fileName: p.name ?? 'zdjecie', contentType: file.contentType, dataBase64: file.data.toString('base64') })).id);
   }
-  return n;
+  return ids;
 }
 
 async function saved(step: WaterfallStepContext, litres: number): Promise<DialogTurnResult> {

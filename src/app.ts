@@ -25,7 +25,7 @@ import { Mailer } from './services/Mailer';
 import { MeterOcr } from './ocr';
 import { createServer } from './http/server';
 import { registerAdminRoutes } from './http/admin';
-import { registerHealthRoute } from './http/health';
+import { registerHealthRoute, watchDatabaseFile } from './http/health';
 import type { ChannelSender } from './channels/types';
 import { OutboxWorker } from './outbox/OutboxWorker';
 import { loadDemoData } from './demo/demoData';
@@ -165,6 +165,14 @@ export class App {
     }, 60_000);
     remind.unref();
     this.timers.push(remind);
+    // Retention of files no case holds (see AttachmentService.sweep), hourly.
+    const sweep = setInterval(() => {
+      this.services.attachments.sweep().catch((e: unknown) => this.log.error({ err: e }, 'file retention sweep failed'));
+    }, 3600_000);
+    sweep.unref();
+    this.timers.push(sweep);
+    const watch = watchDatabaseFile(this);
+    if (watch) this.timers.push(watch);
   }
 
   /** The port actually listened on (PORT=0 picks a free one). */

@@ -25,14 +25,13 @@ function tokenOk(app: App, req: Request): boolean {
 
 /**
  * The bearer check as the first handler of a route, before any body is read: a request without the
- * token gets 401 at once, its body is discarded unread and the connection closed.
+ * token gets 401 at once and its body is dropped as it arrives (never buffered nor parsed).
  */
 export function adminToken(app: App) {
   return (req: Request, res: Response, next: Next) => {
     if (tokenOk(app, req)) return next();
-    res.setHeader('Connection', 'close');
     sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
-    req.resume();
+    req.resume(); // the rest of the body is read and dropped, never kept
     return next(false);
   };
 }
@@ -65,7 +64,14 @@ export function registerAdminRoutes(server: Server, app: App): void {
 
   server.post('/api/admin/import', big, adminRoute(app, async (req, res) => {
     if (req.body === undefined || req.body === null || typeof req.body !== 'object') throw new ValidationError('(body)', 'expected a JSON object {"customers": [...]}');
-    const result = await app.services.imports.importBody(req.body);
+    let logged = 0;
+    const result = await app.services.imports.importBody(req.body, ({ done, total }) => {
+      // progress in the log every 2,000 customers (and at the end)
+      if (done - logged >= 2000 || done === total) {
+        logged = done;
+        app.log.info({ done, total }, 'import progress');
+      }
+    });
     app.log.info({ customers: result.customers, invoices: result.invoices, readings: result.readings }, 'import done');
     res.json(result);
   }));

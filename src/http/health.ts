@@ -1,15 +1,95 @@
-/** `GET /healthz` → `{"status":"ok","db":"ok"}`, 503 when the database does not answer. */
+/**
+ * `GET /healthz` → `{"status":"ok","db":"ok"}`; 503 `{"status":"unavailable","db":REASON}` when the database
+ * does not answer (`unreachable`), cannot be written (`not_writable`: read-only file, full disk), or — SQLite —
+ * its file is gone or is no longer the one opened (`file_missing`, `file_replaced`: the data directory was
+ * deleted while running). In that last case the watch also stops all writes ({@link watchDatabaseFile}), so
+ * the chat answers with its error message and never confirms what it could not keep.
+ */
+import { statSync } from 'node:fs';
 import type { Request, Response, Server } from 'restify';
 import type { App } from '../app';
+import { LinkAttempt } from '../../models';
+
+type Problem = 'unreachable' | 'not_writable' | 'file_missing' | 'file_replaced';
+
+const opened = new WeakMap<object, { dev: number; ino: number } | null>();
+
+function fileIdentity(path: string): { dev: number; ino: number } | null {
+  try {
+    const s = statSync(path);
+    return { dev: s.dev, ino: s.ino };
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers which SQLite file the app opened (call once, right after opening). */
+export function rememberDatabaseFile(app: Pick<App, 'config' | 'ds'>): void {
+  if (app.config.database.type === 'sqlite' && !opened.has(app.ds)) opened.set(app.ds, fileIdentity(app.config.database.path));
+}
+
+/** Whether the SQLite file the app opened is still there under its path. */
+function fileProblem(app: Pick<App, 'config' | 'ds'>): Problem | null {
+  if (app.config.database.type !== 'sqlite' || app.config.database.path === ':memory:') return null;
+  const first = opened.get(app.ds);
+  if (!first) return null;
+  const now = fileIdentity(app.config.database.path);
+  if (!now) return 'file_missing';
+  return now.dev === first.dev && now.ino === first.ino ? null : 'file_replaced';
+}
+
+/** What keeps the database from working now, or null. A write (one row in and out) is part of the check. */
+export async function databaseProblem(app: Pick<App, 'config' | 'ds'>): Promise<Problem | null> {
+  const file = fileProblem(app);
+  if (file) return file;
+  try {
+    await app.ds.query('SELECT 1');
+  } catch {
+    return 'unreachable';
+  }
+  try {
+    await app.ds.transaction(async (em) => {
+      const repo = em.getRepository(LinkAttempt);
+      await repo.insert({ subject: 'health:write-check' });
+      await repo.delete({ subject: 'health:write-check' });
+    });
+  } catch {
+    return 'not_writable';
+  }
+  return null;
+}
+
+/**
+ * Every `everyMs`, checks that the SQLite file is still the one opened; when it is gone or replaced, the
+ * connection is switched to read-only (`PRAGMA query_only`), so nothing more is written into a file no one
+ * will see again: every write fails, the bot says it could not do it, /healthz says 503. Returns the timer.
+ */
+export function watchDatabaseFile(app: Pick<App, 'config' | 'ds' | 'log'>, everyMs = 5000): NodeJS.Timeout | null {
+  if (app.config.database.type !== 'sqlite') return null;
+  rememberDatabaseFile(app);
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (stopped) return;
+    const problem = fileProblem(app);
+    if (!problem) return;
+    stopped = true;
+    app.log.error({ problem }, 'the database file is gone or replaced: writes stopped until a restart');
+    app.ds.query('PRAGMA query_only = ON').catch(() => undefined);
+  }, everyMs);
+  timer.unref();
+  return timer;
+}
 
 export function registerHealthRoute(server: Server, app: App): void {
+  rememberDatabaseFile(app);
   server.get('/healthz', async (_req: Request, res: Response) => {
-    try {
-      await app.ds.query('SELECT 1');
+    const problem = await databaseProblem(app);
+    res.setHeader('Cache-Control', 'no-store');
+    if (!problem) {
       res.json({ status: 'ok', db: 'ok' });
-    } catch {
-      res.status(503);
-      res.json({ status: 'unavailable', db: 'unreachable' });
+      return;
     }
+    res.status(503);
+    res.json({ status: 'unavailable', db: problem });
   });
 }

@@ -1,6 +1,6 @@
 /** Chats (where proactive messages go), their transcripts, and erasure on request (GDPR). */
-import type { DataSource } from 'typeorm';
-import { AlertSubscription, Attachment, BotStateItem, CaseRecord, ChatConversation, ChatLink, OutboxMessage, TranscriptEntry } from '../../models';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AlertSubscription, Attachment, BotStateItem, CaseRecord, ChatConversation, ChatLink, DirectLineActivity, OutboxMessage, TranscriptEntry } from '../../models';
 import { sqlOf, toDate, type Sql } from '../db/sql';
 
 type ChatRow = Omit<ChatConversation, 'createdAt' | 'updatedAt' | 'blockedAt' | 'id' | 'handoffStaffId'> & { id: number | string; handoffStaffId: number | string | null; createdAt: unknown; updatedAt: unknown; blockedAt: unknown };
@@ -105,11 +105,29 @@ export class ChatService {
         .getCount();
       if (open === 0) {
         await em.getRepository(TranscriptEntry).delete({ chatId: chat.id });
-        await em.getRepository(Attachment).createQueryBuilder().delete().where('chatId = :id AND caseId IS NULL', { id: chat.id }).execute();
       }
+      await this.eraseReadable(chat, em);
       await em.getRepository(BotStateItem).createQueryBuilder().delete().where('key LIKE :k', { k: `${chat.channel}/conversations/${chat.conversationId}%` }).execute();
       await em.getRepository(BotStateItem).createQueryBuilder().delete().where('key LIKE :k', { k: `${chat.channel}/users/${chat.userId}%` }).execute();
       return { keptOpenCases: open };
     });
+  }
+
+  /**
+   * Makes unreadable what the chat could still be asked for after "usuń moje dane" or "wyloguj": the chat's
+   * loose files (the bot's invoice PDFs, QR codes and charts; uploads no case holds) are deleted, so their
+   * links stop working, and a web chat's stored Direct Line activities are erased — the newest becomes an
+   * empty `kropla.erased` event, so that the watermark goes on and later replies still arrive.
+   */
+  async eraseReadable(chat: Pick<ChatConversation, 'id' | 'channel' | 'conversationId'>, em: EntityManager = this.ds.manager): Promise<void> {
+    await em.getRepository(Attachment).createQueryBuilder().delete().where('"chatId" = :id AND "caseId" IS NULL', { id: chat.id }).execute();
+    if (chat.channel !== 'webchat') return;
+    const repo = em.getRepository(DirectLineActivity);
+    const row = await repo.createQueryBuilder('a').select('MAX(a.seq)', 'm').where('a.conversationId = :c', { c: chat.conversationId }).getRawOne<{ m: number | string | null }>();
+    const last = Number(row?.m ?? 0);
+    if (!last) return;
+    await repo.createQueryBuilder().delete().where('"conversationId" = :c AND "seq" < :s', { c: chat.conversationId, s: last }).execute();
+    const id = `${chat.conversationId}|${String(last).padStart(7, '0')}`;
+    await repo.update({ conversationId: chat.conversationId, seq: last }, { activity: JSON.stringify({ type: 'event', name: 'kropla.erased', id, from: { id: 'kropla', role: 'bot' } }) });
   }
 }

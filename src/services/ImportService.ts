@@ -10,7 +10,7 @@ import { Customer, Invoice, Meter, Payment, Reading, ServicePoint } from '../../
 import { isValidPolishIban } from '../domain/iban';
 import { streetKey } from '../domain/streets';
 import { toGrosze, toLitres } from '../domain/format';
-import { cubicMetres, isoDate, money, parseOrThrow } from './validation';
+import { cubicMetres, fieldPath, isoDate, money, parseOrThrow, ValidationError } from './validation';
 
 const readingSchema = z.object({
   date: isoDate,
@@ -68,6 +68,12 @@ const customerSchema = z.object({
 export const importSchema = z.object({ customers: z.array(customerSchema) });
 export type ImportFile = z.infer<typeof importSchema>;
 export type ImportCustomer = z.infer<typeof customerSchema>;
+/** After each chunk of an import: customers written so far, of how many. */
+export type ImportProgress = (p: { done: number; total: number }) => void;
+
+/** Lets the event loop serve other requests (a macrotask: SQLite calls are synchronous, their promises resolve at once). */
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface ImportResult {
   customers: number;
   invoices: number;
@@ -77,13 +83,29 @@ export interface ImportResult {
 export class ImportService {
   constructor(private readonly ds: DataSource) {}
 
-  /** Validates the whole body first (nothing is written on a bad field), then upserts in one transaction. */
-  async importBody(body: unknown): Promise<ImportResult> {
-    const file = parseOrThrow(importSchema, body);
-    return this.importFile(file);
+  /**
+   * Validates the whole body first (nothing is written on a bad field), then upserts in one transaction.
+   * Both run in chunks of {@link BATCH} customers with the event loop served between them, so that a
+   * large file never freezes the server (web chat, /healthz); `onProgress` hears after each chunk.
+   */
+  async importBody(body: unknown, onProgress?: ImportProgress): Promise<ImportResult> {
+    const top = parseOrThrow(z.object({ customers: z.array(z.unknown(), { error: 'expected an array of customers' }) }).loose(), body);
+    const customers: ImportCustomer[] = [];
+    const each = z.array(customerSchema);
+    for (let i = 0; i < top.customers.length; i += BATCH) {
+      const r = each.safeParse(top.customers.slice(i, i + BATCH));
+      if (!r.success) {
+        const [index, ...rest] = r.error.issues[0].path;
+        throw new ValidationError(fieldPath(['customers', Number(index) + i, ...rest]), r.error.issues[0].message);
+      }
+      customers.push(...r.data);
+      await nextTick();
+    }
+    const file = { ...parseOrThrow(importSchema, { ...top, customers: [] }), customers };
+    return this.importFile(file, onProgress);
   }
 
-  async importFile(file: ImportFile): Promise<ImportResult> {
+  async importFile(file: ImportFile, onProgress?: ImportProgress): Promise<ImportResult> {
     const result: ImportResult = { customers: 0, invoices: 0, readings: 0 };
     await this.ds.transaction(async (em) => {
       for (let i = 0; i < file.customers.length; i += BATCH) {
@@ -94,6 +116,8 @@ export class ImportService {
           result.invoices += c.invoices.length;
           result.readings += c.servicePoints.reduce((a, sp) => a + sp.meters.reduce((b, m) => b + m.readings.length, 0), 0);
         }
+        onProgress?.({ done: result.customers, total: file.customers.length });
+        await nextTick();
       }
     });
     return result;
@@ -205,8 +229,8 @@ export class ImportService {
   }
 }
 
-/** Customers per set of queries. */
-const BATCH = 500;
+/** Customers per set of queries (and per step between which the event loop is served). */
+const BATCH = 200;
 
 function customerFields(c: ImportCustomer): Partial<Customer> {
   return {

@@ -16,6 +16,11 @@ export class AttemptLog {
     await this.ds.getRepository(LinkAttempt).insert({ subject });
   }
 
+  /** Forgets a subject's attempts (a counter that has done its work). */
+  async clear(subject: string): Promise<void> {
+    await this.ds.getRepository(LinkAttempt).delete({ subject });
+  }
+
   /** The attempts of a subject within the last `windowMs`, oldest first. */
   async since(subject: string, windowMs: number): Promise<Date[]> {
     const since = new Date(this.now().getTime() - windowMs);

@@ -11,6 +11,7 @@ import type { DataSource } from 'typeorm';
 import { LessThan } from 'typeorm';
 import { StaffSession, StaffUser } from '../../models';
 import type { StaffRole } from '../../models/StaffUser';
+import { addressPseudonym } from '../http/address';
 import { AttemptLog } from '../services/attempts';
 import { dummyPasswordHash, hashPassword, PasswordCheckBusy, verifyPassword } from './passwords';
 
@@ -115,10 +116,10 @@ export class StaffAuth {
     if (busy >= this.policy.maxAddressInFlight) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
     this.inFlight.set(address, busy + 1);
     try {
-      const lockedAddress = await this.attempts.lockedUntil(`staff-addr:${address}`, this.policy.maxAddressFailures, this.policy.addressWindowMs);
+      const lockedAddress = await this.attempts.lockedUntil(`staff-addr:${addressPseudonym(address)}`, this.policy.maxAddressFailures, this.policy.addressWindowMs);
       if (lockedAddress) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((lockedAddress.getTime() - this.now().getTime()) / 1000)) };
       const r = await this.check(emailRaw, password);
-      if (!r.ok) await this.attempts.record(`staff-addr:${address}`);
+      if (!r.ok) await this.attempts.record(`staff-addr:${addressPseudonym(address)}`);
       return r;
     } catch (e) {
       if (e instanceof PasswordCheckBusy) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };

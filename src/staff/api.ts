@@ -160,11 +160,11 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     try {
       if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send JSON');
       const body = parseOrThrow(loginSchema, req.body ?? {});
-      const r = await auth.login(body.email, body.password, { address: requestAddressKey(req) });
+      const r = await auth.login(body.email, body.password, { address: requestAddressKey(req, app.config.trustProxy) });
       if (!r.ok && r.reason === 'throttled') {
         log.info({ reason: r.reason }, 'staff login refused');
         res.header('Retry-After', String(r.retryAfterSeconds));
-        sendError(res, 429, 'too_many_requests', `too many sign-in attempts from this address; try again in ${r.retryAfterSeconds} s`);
+        sendError(res, 429, 'too_many_requests', `sign-in from this address is locked for a while (too many attempts); try again in ${r.retryAfterSeconds} s`);
         return;
       }
       if (!r.ok) {

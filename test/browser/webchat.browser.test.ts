@@ -75,6 +75,8 @@ describeBrowser('web chat in Chromium', () => {
     writeFileSync(file, PNG);
     const id = await conversationId();
     const dl = directLineOf(t.app);
+    // Files are taken when a prompt asks for one (issue 15, V3): the bot's last message waits for attachments.
+    await dl?.append(id, (await dl.store.conversation(id))?.userId ?? '', { type: 'message', text: 'Proszę dołączyć zdjęcie.', channelData: { kropla: { expects: 'attachments' } } });
     await page.locator('#kropla-chat-panel input[type="file"]').setInputFiles(file);
     // Web Chat stages the file in the send box (the attachment icon gets a check mark); it goes with the next message.
     await page.locator('#kropla-chat-panel .webchat__attachment-icon--checked').waitFor();

@@ -197,6 +197,8 @@ describe('WebSocket streaming', () => {
 describe('uploads and files', () => {
   it('stores an uploaded photo, echoes it with a link, and gives the bot a data: URL', async () => {
     const conv = await openConversation(url);
+    // Files are taken when a prompt asks for one (issue 15, V3): the bot's last message waits for attachments.
+    await directLineOf(t.app)!.append(conv.conversationId, conv.userId, { type: 'message', text: 'Proszę dołączyć zdjęcie.', channelData: { kropla: { expects: 'attachments' } } });
     const seen: Array<{ contentType?: string; contentUrl?: string; name?: string }> = [];
     const spy = jest.spyOn(t.app.bot, 'run').mockImplementationOnce(async (ctx: TurnContext) => {
       seen.push(...(ctx.activity.attachments ?? []));

@@ -8,7 +8,7 @@ import { BillingService } from '../../src/services/BillingService';
 import { ReadingService } from '../../src/services/ReadingService';
 import { ConsumptionService } from '../../src/services/ConsumptionService';
 import { CaseService } from '../../src/services/CaseService';
-import { LinkService, MAX_TRIES } from '../../src/services/LinkService';
+import { LinkService, MAX_ADDRESS_TRIES, MAX_MAILS_PER_CUSTOMER, MAX_TRIES } from '../../src/services/LinkService';
 import { OutageService } from '../../src/services/OutageService';
 import { OutboxService } from '../../src/services/OutboxService';
 import { ChatService } from '../../src/services/ChatService';
@@ -123,6 +123,54 @@ export function serviceSuite(name: string, open: () => Promise<DataSource>): voi
       expect(locked.status).toBe('locked');
       const fresh = await links.issueCode(c.id, 'ibok');
       expect((await links.redeem('telegram', 'u4', fresh.code)).status).toBe('locked');
+    });
+
+    test('V4: a code works only on the route it was issued for (an e-mailed code needs its customer number)', async () => {
+      const links = new LinkService(ds);
+      const c = await ds.getRepository(Customer).findOneByOrFail({ customerNumber: '900001' });
+      const mailed = await links.requestEmailCode('900001', { channel: 'webchat', channelUserId: 'p1', address: '203.0.113.1' });
+      if (mailed.status !== 'sent') throw new Error(`not sent: ${mailed.status}`);
+      expect((await links.redeem('webchat', 'p1', mailed.code)).status).toBe('invalid');
+      const ibok = await links.issueCode(c.id, 'ibok');
+      expect((await links.redeem('webchat', 'p2', ibok.code, { customerNumber: '900001', termsAccepted: true })).status).toBe('invalid');
+      expect((await links.redeem('webchat', 'p1', mailed.code, { customerNumber: '900001', termsAccepted: true })).status).toBe('linked');
+      expect((await links.redeem('webchat', 'p2', ibok.code)).status).toBe('linked');
+    });
+
+    test(`V4: at most ${MAX_MAILS_PER_CUSTOMER} e-mailed codes per customer an hour, whatever the chats and addresses`, async () => {
+      const links = new LinkService(ds);
+      const statuses: string[] = [];
+      for (let i = 0; i < MAX_MAILS_PER_CUSTOMER + 3; i++) statuses.push((await links.requestEmailCode('900001', { channel: 'webchat', channelUserId: `m${i}`, address: `198.51.100.${i}` })).status);
+      // one was sent by the test before
+      expect(statuses.filter((x) => x === 'sent')).toHaveLength(MAX_MAILS_PER_CUSTOMER - 1);
+      expect(statuses.slice(MAX_MAILS_PER_CUSTOMER - 1).every((x) => x === 'limited')).toBe(true);
+      // an unknown number never sends, and says so only as "no e-mail"
+      expect((await links.requestEmailCode('123456789', { channel: 'webchat', channelUserId: 'm-x', address: '198.51.100.200' })).status).toBe('no_email');
+    });
+
+    test("V4: attackers' wrong guesses at a customer burn the open code but never lock the customer out of a fresh one", async () => {
+      const links = new LinkService(ds);
+      const open = await links.requestEmailCode('900002', { channel: 'webchat', channelUserId: 'owner', address: '192.0.2.10' });
+      if (open.status !== 'sent') throw new Error('not sent');
+      for (let i = 0; i < MAX_TRIES; i++) {
+        const r = await links.redeem('webchat', `attacker-${i}`, `ZZZZ-${2345 + i}`, { customerNumber: '900002', termsAccepted: true, address: `192.0.2.${100 + i}` });
+        expect(r.status).toBe('invalid');
+      }
+      // the code open during the attack is spent ...
+      expect((await links.redeem('webchat', 'owner', open.code, { customerNumber: '900002', termsAccepted: true, address: '192.0.2.10' })).status).toBe('invalid');
+      // ... and a fresh one links at once: the customer was never locked
+      const fresh = await links.requestEmailCode('900002', { channel: 'webchat', channelUserId: 'owner', address: '192.0.2.10' });
+      if (fresh.status !== 'sent') throw new Error('not sent');
+      expect((await links.redeem('webchat', 'owner', fresh.code, { customerNumber: '900002', termsAccepted: true, address: '192.0.2.10' })).status).toBe('linked');
+    });
+
+    test(`V4: wrong codes count per address across chats (${MAX_ADDRESS_TRIES}), IPv6 by /64; another address is not affected`, async () => {
+      const links = new LinkService(ds);
+      for (let i = 0; i < MAX_ADDRESS_TRIES; i++) await links.redeem('webchat', `g-${Math.floor(i / 3)}`, `YYYY-${2345 + i}`, { address: '2001:db8:7:7::/64' });
+      const c = await ds.getRepository(Customer).findOneByOrFail({ customerNumber: '900002' });
+      const code = await links.issueCode(c.id, 'ibok');
+      expect((await links.redeem('webchat', 'g-new', code.code, { address: '2001:db8:7:7::/64' })).status).toBe('locked');
+      expect((await links.redeem('webchat', 'g-other', code.code, { address: '2001:db8:8:8::/64' })).status).toBe('linked');
     });
 
     test('outages: street matching with inflection, ranges and parity; alerts queued once per chat', async () => {

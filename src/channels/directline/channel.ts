@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { App } from '../../app';
 import { ChatConversation } from '../../../models';
 import { t, toLocale } from '../../i18n/i18n';
+import { addressPseudonym } from '../../http/address';
 import { DirectLineAdapter, type OutboundSink } from './adapter';
 import { ATTACHMENT_PATH, CHANNEL_ID, fromBotActivity, parseDataUrl, safeFileName, toActivity, toDataUrl, type Parsed } from './mapping';
 import { ADAPTIVE_CARD, cardOnlyAttachments, mapCardStrings } from '../cards';
@@ -88,7 +89,7 @@ export class DirectLineChannel implements OutboundSink {
    * A customer's activity: validated, stored (the echo Web Chat waits for), and handed to the bot.
    * Uploaded files are stored and reach the bot as `data:` URLs. Returns the activity id.
    */
-  async receive(conversationId: string, userId: string, body: unknown, files: UploadedFile[] = []): Promise<Parsed<{ id: string; retryAfterSeconds?: number }>> {
+  async receive(conversationId: string, userId: string, body: unknown, files: UploadedFile[] = [], from: { address?: string } = {}): Promise<Parsed<{ id: string; retryAfterSeconds?: number }>> {
     const scope = { conversationId, userId, timestamp: new Date().toISOString() };
     const stored: BfAttachment[] = [];
     const forBotFiles: BfAttachment[] = [];
@@ -115,7 +116,9 @@ export class DirectLineChannel implements OutboundSink {
       await this.append(conversationId, userId, busy, id);
       return { ok: true, value: { id, retryAfterSeconds: 5 } };
     }
-    const forBot = { ...saved.activity, ...(files.length ? { attachments: forBotFiles } : {}) };
+    const forBot: Partial<Activity> = { ...saved.activity, ...(files.length ? { attachments: forBotFiles } : {}) };
+    // The client's address (a pseudonym) goes to the bot's turn only (link-code guess counting), never into the stored activity.
+    if (from.address) forBot.channelData = { ...((saved.activity.channelData as object | undefined) ?? {}), clientAddress: addressPseudonym(from.address) };
     try {
       // The durable inbox: written before the POST is answered, so a crash cannot lose the message.
       await this.sql.run('INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', [id, conversationId, saved.seq, JSON.stringify(forBot), this.app.config.instanceId, new Date()]);

@@ -3,6 +3,7 @@
  * parsers the routes need (watermarks, data: URLs, file types). No I/O: tested without a network.
  */
 import type { Activity, Attachment as BfAttachment, ChannelAccount, ConversationAccount } from 'botbuilder';
+import { stripBidi } from '../../domain/fileName';
 import { ADAPTIVE_CARD, mapCardStrings } from '../cards';
 import { toMarkdown } from '../markup';
 
@@ -140,7 +141,7 @@ export function sniffType(data: Buffer): (typeof ALLOWED_UPLOAD_TYPES)[number] |
 export function safeFileName(name: string | undefined, contentType: string): string {
   const ext = contentType === 'application/pdf' ? 'pdf' : contentType.split('/')[1] || 'bin';
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 150);
+  const clean = stripBidi(base).replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 150);
   return clean || `plik.${ext}`;
 }
 

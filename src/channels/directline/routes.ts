@@ -6,7 +6,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response, Server } from 'restify';
 import type { App } from '../../app';
+import { addressPseudonym, requestAddressKey } from '../../http/address';
 import { jsonBody, sendError } from '../../http/server';
+import { LOOSE_FILE_TTL_MS } from '../../services/AttachmentService';
+import { AttemptLog } from '../../services/attempts';
 import type { DirectLineChannel, UploadedFile } from './channel';
 import { authorize, baseUrl, clientAddress, cors, originAllowed } from './http';
 import { absolutize, ALLOWED_UPLOAD_TYPES, parseWatermark, safeFileName, sniffType } from './mapping';
@@ -27,6 +30,12 @@ function streamUrl(req: IncomingMessage, app: App, dl: DirectLineChannel, claims
 
 class PayloadTooLarge extends Error {}
 
+/** What a prompt may wait for when a file is welcome with the answer (`channelData.kropla.expects`). */
+const FILE_SLOTS: readonly string[] = ['attachments', 'description', 'meterValue'];
+/** Files one conversation may send in a day, and one client address (IPv6 by /64) in an hour. */
+export const UPLOADS_PER_CONVERSATION_PER_DAY = 10;
+export const UPLOADS_PER_ADDRESS_PER_HOUR = 30;
+
 /** Reads a request body into memory, refusing more than `limit` bytes. */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -45,6 +54,28 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   const tokenLimiter = new RateLimiter(cfg.tokenRatePerMinute, 60_000);
   const messageLimiter = new RateLimiter(cfg.messageRatePerMinute, 60_000);
   const log = dl.log;
+  const uploads = new AttemptLog(app.ds);
+
+  /**
+   * Whether this conversation may store files now: when the bot's last prompt asks for a file (a complaint's
+   * files or description, a meter value), or when the chat is linked to an account (a meter photo sent with a
+   * reading); anonymous chats cannot store files at will.
+   */
+  const filesWelcome = async (claims: { conv: string; user: string }): Promise<boolean> => {
+    const last = await dl.store.lastBotMessage(claims.conv);
+    const expects = (last?.channelData as { kropla?: { expects?: string } } | undefined)?.kropla?.expects;
+    if (expects && FILE_SLOTS.includes(expects)) return true;
+    return (await app.services.links.linkedCustomerId('webchat', claims.user)) !== null;
+  };
+
+  /** The per-conversation and per-address upload quotas (counted in the database, shared by instances); null when within them. */
+  const overQuota = async (conv: string, address: string, files: number): Promise<number | null> => {
+    const now = Date.now();
+    const [byConv, byAddr] = await Promise.all([uploads.since(`upload-conv:${conv}`, 24 * 3600_000), uploads.since(`upload-addr:${addressPseudonym(address)}`, 3600_000)]);
+    if (byConv.length + files > UPLOADS_PER_CONVERSATION_PER_DAY) return Math.ceil(((byConv[0]?.getTime() ?? now) + 24 * 3600_000 - now) / 1000);
+    if (byAddr.length + files > UPLOADS_PER_ADDRESS_PER_HOUR) return Math.ceil(((byAddr[0]?.getTime() ?? now) + 3600_000 - now) / 1000);
+    return null;
+  };
 
   /** Wraps a handler: CORS first, unexpected errors → 500 without details. */
   const route = (handler: Handler): Handler => async (req, res) => {
@@ -113,7 +144,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
     const body = req.body as { type?: unknown } | undefined;
     if (body?.type !== 'typing' && limited(res, messageLimiter.hit(claims.conv))) return;
-    const r = await dl.receive(claims.conv, claims.user, body);
+    const r = await dl.receive(claims.conv, claims.user, body, [], { address: requestAddressKey(req, app.config.trustProxy) });
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
     if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds)); // saturated: answered with the busy reply
     res.json({ id: r.value.id });
@@ -178,7 +209,18 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
       }
     }
     if (files.length === 0) return sendError(res, 400, 'invalid', 'no file in the upload', 'file');
-    const r = await dl.receive(claims.conv, claims.user, activity, files);
+    if (!(await filesWelcome(claims))) return sendError(res, 403, 'files_not_expected', 'a file can be sent when Kropla asks for one (a complaint, a meter photo) or in a chat linked to an account');
+    const address = requestAddressKey(req, app.config.trustProxy);
+    const wait = await overQuota(claims.conv, address, files.length);
+    if (wait !== null) {
+      res.setHeader('Retry-After', String(Math.max(1, wait)));
+      return sendError(res, 429, 'upload_quota', `too many files from this chat or address; try again in ${Math.max(1, wait)} s`);
+    }
+    for (let i = 0; i < files.length; i++) {
+      await uploads.record(`upload-conv:${claims.conv}`);
+      await uploads.record(`upload-addr:${addressPseudonym(address)}`);
+    }
+    const r = await dl.receive(claims.conv, claims.user, activity, files, { address });
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
     log.info({ conversationId: claims.conv, files: files.length }, 'files uploaded');
     if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds));
@@ -188,7 +230,8 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   server.get('/v3/directline/attachments/:key', async (req: Request, res: Response) => {
     try {
       const file = await dl.store.file(String(req.params.key));
-      if (!file) return sendError(res, 404, 'not_found', 'no such file');
+      // A link to a file no case holds expires with the retention period (invoice and QR links included).
+      if (!file || (file.caseId === null && Date.now() - file.createdAt.getTime() > LOOSE_FILE_TTL_MS)) return sendError(res, 404, 'not_found', 'no such file (or the link has expired)');
       const data = Buffer.from(file.dataBase64, 'base64');
       const disposition = file.contentType === 'application/pdf' || !file.contentType.startsWith('image/') ? 'attachment' : 'inline';
       const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');

@@ -100,6 +100,22 @@ export class DirectLineStore {
     return rows.map((r) => ({ seq: Number(r.seq), activity: JSON.parse(r.activity) as Partial<Activity> }));
   }
 
+  /** The newest message the bot sent in a conversation (its prompt marks say what it waits for), or null. */
+  async lastBotMessage(conversationId: string): Promise<Partial<Activity> | null> {
+    const rows = await this.ds
+      .getRepository(DirectLineActivity)
+      .createQueryBuilder('a')
+      .where('a.conversationId = :c', { c: conversationId })
+      .orderBy('a.seq', 'DESC')
+      .limit(20)
+      .getMany();
+    for (const r of rows) {
+      const a = JSON.parse(r.activity) as Partial<Activity>;
+      if (a.type === 'message' && a.from?.role === 'bot') return a;
+    }
+    return null;
+  }
+
   /** The last watermark of each conversation (for the stream catch-up poll). */
   async lastSeqs(conversationIds: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();

@@ -8,6 +8,7 @@ import { runTelegramBench } from './telegram';
 import { runOutagesBench } from './outages';
 import { runDocumentsBench } from './documents';
 import { runDirectLineBench } from './directline';
+import { runEventsBench } from './events';
 import { runOcrBench } from './ocr';
 import { runLoadBench } from './load';
 
@@ -18,6 +19,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   directline: runDirectLineBench,
   telegram: runTelegramBench,
   outages: runOutagesBench,
+  events: runEventsBench,
   ocr: runOcrBench,
   load: runLoadBench,
 };

@@ -4,6 +4,7 @@ import type { App } from '../src/app';
 import { formatDate, formatMoney } from '../src/domain/format';
 import { say, tr, turnInfo, withButtons as withActions } from './context';
 import { requireAccount, values } from './steps';
+import { appendFreshness } from './freshness';
 import { withCard } from '../src/channels/cards';
 
 export class BalanceDialog extends WaterfallDialog {
@@ -12,6 +13,7 @@ export class BalanceDialog extends WaterfallDialog {
       ...requireAccount(app),
       async (step) => {
         const { today } = turnInfo(step.context);
+        await appendFreshness(step.context, app);
         const b = await app.services.billing.balance(values(step).customerId as number, today);
         const actions = [tr(step.context, 'tasks.payment.info'), tr(step.context, 'tasks.invoices.list')];
         if (b.balanceGrosze > 0) {

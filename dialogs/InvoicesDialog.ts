@@ -13,6 +13,7 @@ import { fileActivity, say, tr, turnInfo } from './context';
 import { PROMPT, promptWith } from './prompts';
 import { matchChoice } from './parsing';
 import { requireAccount, values } from './steps';
+import { appendFreshness } from './freshness';
 import { foldDiacritics } from '../src/domain/streets';
 
 const NUMBER = /\bFV\s*\/\s*\d{4}\s*\/\s*\d{1,2}\s*\/\s*\d{1,8}\b/i;
@@ -23,6 +24,7 @@ export class InvoicesDialog extends WaterfallDialog {
       ...requireAccount(app),
       async (step) => {
         const info = turnInfo(step.context);
+        await appendFreshness(step.context, app);
         const customerId = values(step).customerId as number;
         const numberEntity = info.nlu?.entities.find((e) => e.type === 'invoiceNumber');
         const typed = numberEntity?.type === 'invoiceNumber' ? numberEntity.value : NUMBER.exec(info.nlu?.text ?? '')?.[0]?.replace(/\s+/g, '');

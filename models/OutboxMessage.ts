@@ -52,6 +52,14 @@ export class OutboxMessage {
   @Column({ type: 'integer', nullable: true })
   caseId: number | null;
 
+  /**
+   * Messages with the same key are delivered one after another in id order (webhooks: per customer).
+   * Null: no order to keep.
+   */
+  @Index()
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  orderKey: string | null;
+
   @CreateDateColumn()
   createdAt: Date;
 

@@ -25,17 +25,19 @@ import { DirectLineActivity } from './DirectLineActivity';
 import { DirectLineConversation } from './DirectLineConversation';
 import { DirectLineInbox } from './DirectLineInbox';
 import { AppSetting } from './AppSetting';
+import { FeedEvent } from './FeedEvent';
+import { ImportRun } from './ImportRun';
 
 export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  DirectLineInbox, AppSetting,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
 };
 
 export const ENTITIES = [
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  DirectLineInbox, AppSetting,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
 ];

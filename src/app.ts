@@ -28,6 +28,8 @@ import { registerAdminRoutes } from './http/admin';
 import { registerHealthRoute, watchDatabaseFile } from './http/health';
 import type { ChannelSender } from './channels/types';
 import { OutboxWorker } from './outbox/OutboxWorker';
+import { WebhookSender, WebhookWorker } from './outbox/WebhookWorker';
+import { EventService } from './services/EventService';
 import { loadDemoData } from './demo/demoData';
 import { KroplaRecognizer, type Recognizer } from './nlu';
 import { KroplaBot } from './bot/KroplaBot';
@@ -51,6 +53,7 @@ export interface Services {
   outbox: OutboxService;
   customers: CustomerService;
   attachments: AttachmentService;
+  events: EventService;
 }
 
 export interface AppOptions {
@@ -58,6 +61,8 @@ export interface AppOptions {
   recognizer?: Recognizer;
   /** Start outbox workers (default true). Benchmarks and tests may run them themselves. */
   workers?: boolean;
+  /** Webhook worker tuning (tests shorten the retry delays). */
+  webhook?: ConstructorParameters<typeof WebhookWorker>[4];
 }
 
 export class App {
@@ -74,6 +79,7 @@ export class App {
   telegram: TelegramChannel | null = null;
   private readonly senders = new Map<string, ChannelSender>();
   private readonly workers: OutboxWorker[] = [];
+  private webhookWorker: WebhookWorker | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly stopHooks: Array<() => Promise<void> | void> = [];
   private started = false;
@@ -85,18 +91,22 @@ export class App {
     readonly recognizer: Recognizer,
     private readonly opts: AppOptions,
   ) {
+    const events = new EventService(ds);
+    events.webhooks = config.webhook !== null;
+    events.onCommitted = () => this.webhookWorker?.poke();
     this.services = {
       imports: new ImportService(ds),
       billing: new BillingService(ds),
-      readings: new ReadingService(ds),
+      readings: new ReadingService(ds, undefined, events),
       consumption: new ConsumptionService(ds),
-      cases: new CaseService(ds, config.caseAnswerDays),
+      cases: new CaseService(ds, config.caseAnswerDays, undefined, events),
       links: new LinkService(ds),
       chats: new ChatService(ds),
       outages: new OutageService(ds),
       outbox: new OutboxService(ds),
-      customers: new CustomerService(ds),
+      customers: new CustomerService(ds, events),
       attachments: new AttachmentService(ds),
+      events,
     };
     this.cluster = new Cluster(config.database, config.instanceId, log.child({ area: 'cluster' }));
     this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);
@@ -159,6 +169,11 @@ export class App {
     });
     this.started = true;
     if (this.opts.workers !== false) for (const s of this.senders.values()) this.startWorker(s);
+    if (this.opts.workers !== false && this.config.webhook) {
+      const hook = this.config.webhook;
+      this.webhookWorker = new WebhookWorker(new WebhookSender(hook.url, hook.secret), this.services.outbox, this.log.child({ worker: 'webhook' }), `${this.config.instanceId}:webhook`, this.opts.webhook);
+      this.webhookWorker.start();
+    }
     if (this.telegram) await this.telegram.start();
     const remind = setInterval(() => {
       this.alerts.remindDue().catch((e: unknown) => this.log.error({ err: e }, 'outage reminders failed'));
@@ -191,6 +206,7 @@ export class App {
     await this.ocr.close();
     if (this.telegram) await this.telegram.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
+    await this.webhookWorker?.stop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.cluster.stop();
     if (this.ds.isInitialized) await this.ds.destroy();

@@ -56,6 +56,8 @@ export interface Config {
   };
   microsoftApp: { appId: string | null; appPassword: string | null; tenantId: string | null };
   teamsWebhookUrl: string | null;
+  /** Billing webhook (contracts §8): every feed event is POSTed there, signed with `secret`. */
+  webhook: { url: string; secret: string } | null;
   /** Days the company has to answer a complaint (local regulations; default 14). */
   caseAnswerDays: number;
   /** Hours before a planned outage when subscribers are reminded. */
@@ -179,6 +181,9 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
   if (env.DIRECTLINE_SECRET && env.DIRECTLINE_SECRET.length < 32) throw new ConfigError('DIRECTLINE_SECRET', 'must be at least 32 characters');
+  const billingHook = url(env, 'WEBHOOK_URL', null);
+  const billingSecret = env.WEBHOOK_SECRET || '';
+  if (billingHook && billingSecret.length < 16) throw new ConfigError('WEBHOOK_SECRET', 'must be set (at least 16 characters) when WEBHOOK_URL is set: receivers check the signature with it');
   const dataDir = env.DATA_DIR || './data';
   const companyNip = (env.COMPANY_NIP || '1234563218').replace(/[\s-]/g, '');
   const nipSum = [6, 5, 7, 2, 3, 4, 5, 6, 7].reduce((acc, w, i) => acc + w * Number(companyNip[i]), 0) % 11;
@@ -216,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
       tenantId: env.MicrosoftAppTenantId || null,
     },
     teamsWebhookUrl: url(env, 'TEAMS_WEBHOOK_URL', null),
+    webhook: billingHook ? { url: billingHook, secret: billingSecret } : null,
     caseAnswerDays: int(env, 'CASE_ANSWER_DAYS', 14, 1, 365),
     outageReminderHours: int(env, 'OUTAGE_REMINDER_HOURS', 24, 1, 24 * 30),
     smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),

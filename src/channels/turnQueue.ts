@@ -1,7 +1,7 @@
 /**
  * Backpressure for customer turns: at most `concurrency` turns run at once, the rest wait in
  * arrival order, and a turn is admitted only while the wait is short (fewer than `maxQueued`
- * waiting and the oldest waiting less than `maxWaitMs`). Past that the channel answers at once
+ * waiting, the oldest waiting less than `maxWaitMs`, and the event loop not later than that). Past that the channel answers at once
  * with the polite "very many people are writing" reply instead of letting everyone wait longer
  * and longer. Turns of one conversation still run one after another (the channel chains them).
  *
@@ -23,8 +23,31 @@ export class TurnQueue {
   private readonly waiting: Array<{ since: number; start: () => void }> = [];
   /** Turns refused since start (health, benchmarks). */
   refused = 0;
+  /** How late the event loop last ran a 100 ms timer, ms: the wait of work not yet in this queue. */
+  private lagMs = 0;
+  private lagTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: TurnQueueOptions) {}
+
+  /**
+   * Watches the event loop: when the process is short of CPU, requests wait before they reach this
+   * queue (unread sockets, pending callbacks), so a late loop also refuses new turns.
+   */
+  watchEventLoop(): void {
+    if (this.lagTimer) return;
+    let expected = performance.now() + 100;
+    this.lagTimer = setInterval(() => {
+      const now = performance.now();
+      this.lagMs = Math.max(0, now - expected);
+      expected = now + 100;
+    }, 100);
+    this.lagTimer.unref();
+  }
+
+  stop(): void {
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagTimer = null;
+  }
 
   /** Turns admitted and not finished. */
   get pending(): number {
@@ -34,7 +57,9 @@ export class TurnQueue {
   /** Whether a new turn may join the queue; counts it as admitted when so (`force`: always, e.g. a recovered turn). */
   admit(now = performance.now(), force = false): boolean {
     const oldest = this.waiting[0];
-    if (!force && (this.admitted >= this.opts.maxQueued || (oldest && now - oldest.since > this.opts.maxWaitMs))) {
+    // A late loop counts only while every slot is taken: one slow turn (a photo read) alone is no overload.
+    const late = (this.lagMs > this.opts.maxWaitMs && this.running >= this.opts.concurrency) || (oldest !== undefined && now - oldest.since > this.opts.maxWaitMs);
+    if (!force && (this.admitted >= this.opts.maxQueued || late)) {
       this.refused++;
       return false;
     }

@@ -22,7 +22,7 @@ function migrationsGlob(kind: 'sqlite' | 'postgres'): string {
 export function createDataSource(db: DatabaseConfig, opts: { poolSize?: number } = {}): DataSource {
   if (db.type === 'sqlite') {
     if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
-    return new DataSource({
+    return serialiseTransactions(new DataSource({
       type: 'better-sqlite3',
       database: db.path,
       entities: ENTITIES,
@@ -37,7 +37,7 @@ export function createDataSource(db: DatabaseConfig, opts: { poolSize?: number }
         conn.pragma('busy_timeout = 5000');
         conn.pragma('foreign_keys = ON');
       },
-    });
+    }));
   }
   return new DataSource({
     type: 'postgres',
@@ -47,6 +47,23 @@ export function createDataSource(db: DatabaseConfig, opts: { poolSize?: number }
     synchronize: false,
     extra: { max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000, options: '-c TimeZone=UTC' },
   });
+}
+
+/**
+ * SQLite: TypeORM runs every query runner over the one better-sqlite3 connection, so two
+ * transactions at once in this process fail ("cannot start a transaction within a transaction").
+ * They are queued here, one after another (other processes wait on SQLite's own lock).
+ */
+function serialiseTransactions(ds: DataSource): DataSource {
+  const manager = ds.manager;
+  const run = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  manager.transaction = ((...args: unknown[]) => {
+    const next = tail.then(() => run(...args));
+    tail = next.catch(() => undefined);
+    return next;
+  }) as typeof manager.transaction;
+  return ds;
 }
 
 /** Opens the database and applies pending migrations. */

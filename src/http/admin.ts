@@ -127,4 +127,15 @@ export function registerAdminRoutes(server: Server, app: App): void {
       })),
     });
   }));
+
+  server.get('/api/admin/events', adminRoute(app, async (req, res) => {
+    const { after, limit } = parseOrThrow(eventsQuerySchema, req.query ?? {});
+    res.json(await app.services.events.page(after, limit));
+  }));
 }
+
+/** `?after=CURSOR&limit=N` of the billing feed (contracts §8); the cursor itself is checked by the feed. */
+const eventsQuerySchema = z.object({
+  after: z.string({ error: 'a cursor ("next" of the previous page)' }).optional(),
+  limit: z.string().regex(/^\d{1,4}$/, 'a whole number 1–1000').transform(Number).refine((n) => n >= 1 && n <= 1000, 'a whole number 1–1000').default(100),
+});

@@ -1,6 +1,6 @@
 /** Balance, invoices and payment details of one customer (always scoped by customer id). */
 import type { DataSource } from 'typeorm';
-import { Customer, Invoice, Payment } from '../../models';
+import { Customer, ImportRun, Invoice, Payment } from '../../models';
 
 export interface InvoiceStatus {
   invoice: Invoice;
@@ -71,6 +71,12 @@ export class BillingService {
       .where('i.customerId = :customerId AND i.issueDate >= :from AND i.issueDate <= :to', { customerId, from, to })
       .orderBy('i.issueDate', 'DESC')
       .getMany();
+  }
+
+  /** As of when balances and invoices are known: the newest import's `asOf` (else its time); null before any import. */
+  async dataAsOf(): Promise<Date | null> {
+    const [run] = await this.ds.getRepository(ImportRun).find({ order: { id: 'DESC' }, take: 1 });
+    return run?.asOf ?? null;
   }
 
   /** One invoice by number — only if it belongs to this customer (never another customer's). */

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Attachment, CaseMessage, CaseRecord, CaseStatusChange } from '../../models';
 import { CASE_STATUSES, type CaseCategory, type CaseKind, type CaseStatus } from '../../models/CaseRecord';
 import type { CaseMessageAuthor } from '../../models/CaseMessage';
+import { EventService } from './EventService';
 
 export interface NewCase {
   kind: CaseKind;
@@ -27,12 +28,16 @@ export function normalizeCaseNumber(raw: string): string | null {
   return `KW-${m[1]}-${m[2].padStart(6, '0')}`;
 }
 
+/** Advisory lock that serialises case numbering on PostgreSQL. */
+const CASE_NUMBER_LOCK_KEY = 0x4b574e4f; // "KWNO"
+
 export class CaseService {
   constructor(
     private readonly ds: DataSource,
     /** Days the company has to answer (configurable; default 14). */
     private readonly answerDays = 14,
     private readonly now: () => Date = () => new Date(),
+    private readonly events = new EventService(ds),
   ) {}
 
   /** Due date: `answerDays` after filing; urgent reports are due the same day (24 h). */
@@ -56,7 +61,9 @@ export class CaseService {
   async create(input: NewCase): Promise<CaseRecord> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.ds.transaction(async (em) => {
+        return await this.events.transaction(async (em) => {
+          // PostgreSQL: one number at a time over all instances (else concurrent filings keep colliding).
+          if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [CASE_NUMBER_LOCK_KEY]);
           const createdAt = this.now();
           const caseNumber = await this.nextNumber(em, createdAt.getUTCFullYear());
           const repo = em.getRepository(CaseRecord);
@@ -73,10 +80,15 @@ export class CaseService {
           if (input.attachmentIds?.length) {
             for (const id of input.attachmentIds) await em.getRepository(Attachment).update({ id, chatId: input.chatId ?? -1 }, { caseId: c.id });
           }
+          await this.events.record(em, { type: 'case.created', customerId: c.customerId, subject: `case:${caseNumber}`, data: { caseNumber, kind: c.kind, category: c.category, channel: c.channel } });
           return c;
         });
       } catch (e) {
-        if (attempt < 5 && /unique|duplicate/i.test(String((e as Error).message))) continue;
+        if (attempt < 12 && /unique|duplicate/i.test(String((e as Error).message))) {
+          // Another instance took the number; back off a little so that the writers spread out.
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+          continue;
+        }
         throw e;
       }
     }
@@ -118,11 +130,12 @@ export class CaseService {
 
   async setStatus(caseId: number, status: CaseStatus, changedBy: string): Promise<void> {
     if (!CASE_STATUSES.includes(status)) throw new Error(`unknown status ${status}`);
-    await this.ds.transaction(async (em) => {
+    await this.events.transaction(async (em) => {
       const c = await em.getRepository(CaseRecord).findOneOrFail({ where: { id: caseId } });
       if (c.status === status) return;
       await em.getRepository(CaseRecord).update({ id: caseId }, { status });
       await em.getRepository(CaseStatusChange).insert({ caseId, fromStatus: c.status, toStatus: status, changedBy });
+      await this.events.record(em, { type: 'case.updated', customerId: c.customerId, subject: `case:${c.caseNumber}`, data: { caseNumber: c.caseNumber, status } });
     });
   }
 

@@ -1,9 +1,13 @@
 /** Customer look-ups that other services and the admin API share. */
 import type { DataSource } from 'typeorm';
 import { Customer, ServicePoint } from '../../models';
+import { EventService } from './EventService';
 
 export class CustomerService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly events = new EventService(ds),
+  ) {}
 
   async byNumber(customerNumber: string): Promise<Customer | null> {
     return this.ds.getRepository(Customer).findOne({ where: { customerNumber } });
@@ -25,10 +29,16 @@ export class CustomerService {
     return new Map(rows.map((r) => [r.id, r.customerNumber]));
   }
 
+  /** Turns e-invoices on or off; turning them on records `einvoice.activated` in the same transaction. */
   async setEInvoice(customerId: number, on: boolean, email?: string): Promise<void> {
     const changes: Partial<Customer> = { eInvoice: on };
     if (email) changes.email = email;
-    await this.ds.getRepository(Customer).update({ id: customerId }, changes);
+    await this.events.transaction(async (em) => {
+      await em.getRepository(Customer).update({ id: customerId }, changes);
+      if (!on) return;
+      const c = await em.getRepository(Customer).findOneOrFail({ where: { id: customerId }, select: { id: true, email: true } });
+      await this.events.record(em, { type: 'einvoice.activated', customerId, data: { email: c.email ?? '' } });
+    });
   }
 
   async count(): Promise<number> {

@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { In, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Customer, Invoice, Meter, Payment, Reading, ServicePoint } from '../../models';
+import { Customer, ImportRun, Invoice, Meter, Payment, Reading, ServicePoint } from '../../models';
 import { isValidPolishIban } from '../domain/iban';
 import { streetKey } from '../domain/streets';
 import { toGrosze, toLitres } from '../domain/format';
-import { cubicMetres, fieldPath, isoDate, money, parseOrThrow, ValidationError } from './validation';
+import { cubicMetres, fieldPath, isoDate, isoDateTime, money, parseOrThrow, ValidationError } from './validation';
 
 const readingSchema = z.object({
   date: isoDate,
@@ -65,7 +65,8 @@ const customerSchema = z.object({
   payments: z.array(paymentSchema).default([]),
 });
 
-export const importSchema = z.object({ customers: z.array(customerSchema) });
+/** `asOf`: when billing exported the data (contracts §8); chat answers say "Stan na …" from it. */
+export const importSchema = z.object({ asOf: isoDateTime.optional(), customers: z.array(customerSchema) });
 export type ImportFile = z.infer<typeof importSchema>;
 export type ImportCustomer = z.infer<typeof customerSchema>;
 /** After each chunk of an import: customers written so far, of how many. */
@@ -119,6 +120,7 @@ export class ImportService {
         onProgress?.({ done: result.customers, total: file.customers.length });
         await nextTick();
       }
+      await em.getRepository(ImportRun).insert({ asOf: file.asOf ? new Date(file.asOf) : new Date(), customers: result.customers });
     });
     return result;
   }

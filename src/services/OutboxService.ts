@@ -62,14 +62,15 @@ export class OutboxService {
 
   /**
    * Claims up to `limit` due messages of a channel for this worker for `leaseMs`.
-   * Messages whose lease ran out (a crashed worker) are claimed again.
+   * Messages whose lease ran out (a crashed worker) are claimed again. `ordered`: only the oldest
+   * undelivered message of each `orderKey` (so messages of one key go out one after another, in order).
    */
-  async claim(channel: string, limit: number, workerId: string, leaseMs: number): Promise<OutboxMessage[]> {
+  async claim(channel: string, limit: number, workerId: string, leaseMs: number, ordered = false): Promise<OutboxMessage[]> {
     const now = new Date();
     const until = new Date(now.getTime() + leaseMs);
     const c = (n: string) => this.q(n);
     const fmt = (d: Date) => (this.pg ? d : d.toISOString().replace('T', ' ').replace('Z', ''));
-    const sub = `SELECT ${c('id')} FROM ${c('outbox_message')} WHERE ${c('channel')} = ${this.p(3)} AND ((${c('status')} = 'queued' AND ${c('nextAttemptAt')} <= ${this.p(4)}) OR (${c('status')} = 'sending' AND ${c('lockedUntil')} < ${this.p(5)})) ORDER BY ${c('id')} LIMIT ${this.p(6)}${this.pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
+    const sub = `SELECT ${c('id')} FROM ${c('outbox_message')} WHERE ${c('channel')} = ${this.p(3)} AND ((${c('status')} = 'queued' AND ${c('nextAttemptAt')} <= ${this.p(4)}) OR (${c('status')} = 'sending' AND ${c('lockedUntil')} < ${this.p(5)})) ${ordered ? this.headOfKey() : ''} ORDER BY ${c('id')} LIMIT ${this.p(6)}${this.pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
     const sql = `UPDATE ${c('outbox_message')} SET ${c('status')} = 'sending', ${c('lockedBy')} = ${this.p(1)}, ${c('lockedUntil')} = ${this.p(2)}, ${c('attempts')} = ${c('attempts')} + 1 WHERE ${c('id')} IN (${sub}) RETURNING *`;
     const params = [workerId, fmt(until), channel, fmt(now), fmt(now), limit];
     const raw = (await this.ds.query(sql, params)) as unknown;
@@ -80,6 +81,13 @@ export class OutboxService {
         nextAttemptAt: new Date(String(r.nextAttemptAt)),
       }))
       .sort((a, b) => a.id - b.id);
+  }
+
+  /** No older message with the same order key is still waiting or in flight. */
+  private headOfKey(): string {
+    const c = (n: string) => this.q(n);
+    const t = c('outbox_message');
+    return ` AND (${t}.${c('orderKey')} IS NULL OR NOT EXISTS (SELECT 1 FROM ${t} ${c('older')} WHERE ${c('older')}.${c('orderKey')} = ${t}.${c('orderKey')} AND ${c('older')}.${c('channel')} = ${t}.${c('channel')} AND ${c('older')}.${c('id')} < ${t}.${c('id')} AND ${c('older')}.${c('status')} IN ('queued', 'sending')))`;
   }
 
   /** Marks a claimed message sent — only if this worker still holds it. */

@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { Meter, Reading, ServicePoint } from '../../models';
 import { daysBetween } from '../domain/format';
+import { EventService } from './EventService';
 
 export type SubmitOutcome =
   | { status: 'saved'; reading: Reading; previous: Reading | null; dailyLitres: number | null }
@@ -27,6 +28,7 @@ export class ReadingService {
     private readonly ds: DataSource,
     /** Implied daily use above this multiple of the average is flagged as a possible leak. */
     private readonly suspiciousFactor = 3,
+    private readonly events = new EventService(ds),
   ) {}
 
   /** The customer's meters with their address, main meters first. */
@@ -91,19 +93,26 @@ export class ReadingService {
     const previous = await this.lastReading(meterId, date);
     if (previous && litres < previous.valueLitres) return { status: 'lower_than_previous', previous };
     let dailyLitres: number | null = null;
+    let suspicious = false;
     if (previous) {
       const days = Math.max(1, daysBetween(previous.date, date));
       dailyLitres = (litres - previous.valueLitres) / days;
       const avg = await this.averageDailyLitres(meterId, previous.date);
-      if (!confirmed && avg !== null && avg > 0 && dailyLitres > this.suspiciousFactor * avg) {
+      suspicious = avg !== null && avg > 0 && dailyLitres > this.suspiciousFactor * avg;
+      if (!confirmed && avg !== null && suspicious) {
         return { status: 'suspicious', previous, dailyLitres, averageDailyLitres: avg };
       }
     }
-    const repo = this.ds.getRepository(Reading);
-    const existing = await repo.findOne({ where: { meterId, date } });
-    const reading = existing
-      ? await repo.save(repo.merge(existing, { valueLitres: litres, source: 'customer' }))
-      : await repo.save(repo.create({ meterId, date, valueLitres: litres, source: 'customer' }));
+    // The reading and its reading.submitted event commit together (contracts §8).
+    const reading = await this.events.transaction(async (em) => {
+      const repo = em.getRepository(Reading);
+      const existing = await repo.findOne({ where: { meterId, date } });
+      const saved = existing
+        ? await repo.save(repo.merge(existing, { valueLitres: litres, source: 'customer' }))
+        : await repo.save(repo.create({ meterId, date, valueLitres: litres, source: 'customer' }));
+      await this.events.record(em, { type: 'reading.submitted', customerId, data: { meterSerial: meter.serial, date, value: litres / 1000, suspicious } });
+      return saved;
+    });
     return { status: 'saved', reading, previous: previous && previous.date !== date ? previous : null, dailyLitres };
   }
 }

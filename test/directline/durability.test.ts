@@ -71,6 +71,38 @@ describe('TurnQueue', () => {
   });
 });
 
+describe('TurnQueue and a late event loop', () => {
+  it('refuses while the event loop runs late (CPU shortage) and admits again when it catches up', async () => {
+    const q = new TurnQueue({ concurrency: 1, maxQueued: 100, maxWaitMs: 200 });
+    q.watchEventLoop();
+    let open!: () => void;
+    try {
+      const block = () => {
+        const until = performance.now() + 600;
+        while (performance.now() < until); // the process gets no CPU for its timers: 600 ms late
+      };
+      block();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(q.admit()).toBe(true); // late, but nothing else runs: one slow turn is no overload
+      const held = q.run(() => new Promise<void>((r) => (open = r)));
+      block();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(q.admit()).toBe(false); // late with every slot taken
+      open();
+      await held;
+      // On time again (a busy machine may need a few timer rounds): admitted again.
+      let admitted = false;
+      for (let i = 0; i < 100 && !admitted; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        admitted = q.admit();
+      }
+      expect(admitted).toBe(true);
+    } finally {
+      q.stop();
+    }
+  });
+});
+
 describe('a saturated web chat', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -113,11 +113,11 @@ describe('start-up', () => {
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('Kropla cannot start'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(name);
-  });
+  }, 60_000);
 
   test('a port in use is named', async () => {
     const r = await run({ PORT: String(app.port), DATABASE_URL: `sqlite:${tempDbPath()}`, DEMO_DATA: '0', LOG_LEVEL: 'silent' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/PORT: port \d+ is already in use/);
-  });
+  }, 60_000);
 });

@@ -188,6 +188,7 @@ export class DirectLineChannel implements OutboundSink {
     tick();
     this.inboxTimer = setInterval(tick, 5000);
     this.inboxTimer.unref();
+    this.queue.watchEventLoop();
   }
 
   /** Resolves when every scheduled turn has finished (tests, benchmarks, shutdown). */
@@ -235,6 +236,7 @@ export class DirectLineChannel implements OutboundSink {
 
   async stop(): Promise<void> {
     if (this.inboxTimer) clearInterval(this.inboxTimer);
+    this.queue.stop();
     await this.idle();
     await this.hub.close();
   }

@@ -1,0 +1,4 @@
+import { freshPostgresUrl } from '../support/postgres';
+import { eventsSuite } from '../billing/eventsSuite';
+
+eventsSuite('PostgreSQL', freshPostgresUrl);

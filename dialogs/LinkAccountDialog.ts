@@ -46,7 +46,9 @@ export class LinkAccountDialog extends WaterfallDialog {
         // A retry after a wrong code asks again; it never re-reads the code of the same message (one typo, one try).
         const given = opts.retry ? undefined : (opts.arg ?? info.nlu?.entities.find((e) => e.type === 'linkCode')?.text);
         if (given && normalizeLinkCode(given)) return step.next(given);
-        return ask(step, PROMPT.code, promptWith('linkCode', tr(step.context, 'account.askCode'), tr(step.context, 'account.askCodeRetry'), [tr(step.context, 'account.noCodeButton')]));
+        const options = promptWith('linkCode', tr(step.context, 'account.askCode'), tr(step.context, 'account.askCodeRetry'), [tr(step.context, 'account.noCodeButton')]);
+        // After a wrong code, ask afresh: filling the slot from this same message would try the typo again.
+        return opts.retry ? step.prompt(PROMPT.code, options) : ask(step, PROMPT.code, options);
       },
       async (step) => {
         const answer = String(step.result ?? '');

@@ -36,7 +36,16 @@ export interface JourneyState {
 }
 
 const fold = (s: string): string => foldDiacritics(s).replace(/\u00a0/g, ' ');
-const textOf = (r: Reply): string => fold(r.activity.text ?? '');
+/** The strings a customer reads in an Adaptive Card (its text blocks, facts, image alt texts), not its URLs. */
+function cardStrings(value: unknown, key = ''): string[] {
+  if (typeof value === 'string') return /^(url|type|version|\$schema|id|style|size|weight|color|spacing|horizontalAlignment|width)$/.test(key) || /^(data|https?):/.test(value) ? [] : [value];
+  if (Array.isArray(value)) return value.flatMap((v) => cardStrings(v, key));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => cardStrings(v, k));
+  return [];
+}
+/** What the customer reads in a reply: its text and, where the answer is shown as a card, the card's text. */
+const textOf = (r: Reply): string =>
+  fold([r.activity.text ?? '', ...(r.activity.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').flatMap((a) => cardStrings(a.content))].join('\n'));
 const allText = (s: JourneyState): string[] => s.replies.map(textOf);
 const anyReply = (s: JourneyState, pred: (text: string, r: Reply) => boolean): boolean => s.replies.some((r) => pred(textOf(r), r));
 const attachments = (s: JourneyState) => s.replies.flatMap((r) => (r.activity.attachments ?? []).map((a) => ({ ...a, reply: r })));
@@ -116,9 +125,10 @@ const CHECKS: Record<string, Evaluator> = {
   async payment_details(c, s) {
     if (!s.customer) return needCustomer(s);
     const digits = s.customer.bankAccount.replace(/\D/g, '');
-    const withAccount = s.replies.filter((r) => (r.activity.text ?? '').replace(/\D/g, '').includes(digits) || textOf(r).includes(fold(formatAccountNumber(s.customer!.bankAccount))));
+    const withAccount = s.replies.filter((r) => textOf(r).replace(/\D/g, '').includes(digits) || textOf(r).includes(fold(formatAccountNumber(s.customer!.bankAccount))));
     if (!withAccount.length) return 'no reply gives the individual account number';
-    if (c.qr && !attachments(s).some((a) => (a.contentType ?? '').startsWith('image/') && /qr/i.test(a.name ?? ''))) return 'no payment QR image was sent';
+    const qrInCard = s.replies.some((r) => /kod qr|qr code|qr-код/i.test(textOf(r)) && (r.activity.attachments ?? []).some((a) => a.contentType === 'application/vnd.microsoft.card.adaptive' && JSON.stringify(a.content).includes('"Image"')));
+    if (c.qr && !qrInCard && !attachments(s).some((a) => (a.contentType ?? '').startsWith('image/') && /qr/i.test(a.name ?? ''))) return 'no payment QR image was sent';
     return null;
   },
   async reading_saved(c, s) {

@@ -377,7 +377,9 @@ export class KroplaBot extends ActivityHandler {
     if (!c) return false;
     const nlu: NluResult | null = info.nlu;
     const clearTask = nlu && TASK_INTENTS.includes(nlu.intent) && nlu.score >= 0.8 && !['complaint.file', 'message.send', 'case.status'].includes(nlu.intent);
-    if (clearTask || commandIntent(text) || intentForButton(text)) return false;
+    // "Tak, dziś licznik pokazuje 121 m3" answers the staff's question even though it reads like a task.
+    const answersQuestion = /^(tak|nie|yes|no|так|ні)(?![\p{L}])/iu.test(text);
+    if ((clearTask && !answersQuestion) || commandIntent(text) || intentForButton(text)) return false;
     await this.app.services.cases.addCustomerAnswer(c, text);
     this.app.events.emit('case.customerMessage', c, text);
     await say(ctx, 'cases.answerAdded', { caseNumber: c.caseNumber });

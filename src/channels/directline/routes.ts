@@ -141,7 +141,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
     const claims = authorize(req, res, dl.tokens, req.params.id);
     if (!claims) return;
-    if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
+    if (!(await dl.store.exists(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
     const body = req.body as { type?: unknown } | undefined;
     if (body?.type !== 'typing' && limited(res, messageLimiter.hit(claims.conv))) return;
     const r = await dl.receive(claims.conv, claims.user, body, [], { address: requestAddressKey(req, app.config.trustProxy) });
@@ -155,7 +155,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     if (!claims) return;
     const watermark = parseWatermark(query(req).watermark);
     if (watermark === null) return sendError(res, 400, 'invalid', 'watermark must be a number', 'watermark');
-    if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation');
+    if (!(await dl.store.exists(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation');
     const rows = await dl.store.after(claims.conv, watermark, 100);
     const base = baseUrl(req, app);
     res.json({ activities: rows.map((r) => absolutize(r.activity, base)), watermark: String(rows.length ? rows[rows.length - 1].seq : watermark) });

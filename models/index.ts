@@ -27,17 +27,18 @@ import { DirectLineInbox } from './DirectLineInbox';
 import { AppSetting } from './AppSetting';
 import { FeedEvent } from './FeedEvent';
 import { ImportRun } from './ImportRun';
+import { RateCounter } from './RateCounter';
 
 export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun, RateCounter,
 };
 
 export const ENTITIES = [
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun, RateCounter,
 ];

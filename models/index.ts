@@ -28,17 +28,24 @@ import { AppSetting } from './AppSetting';
 import { FeedEvent } from './FeedEvent';
 import { ImportRun } from './ImportRun';
 import { RateCounter } from './RateCounter';
+import { AnalyticsEvent } from './AnalyticsEvent';
+import { IntentLabel } from './IntentLabel';
+import { CaseFeedback } from './CaseFeedback';
+import { ReminderOptIn } from './ReminderOptIn';
+import { ReminderSent } from './ReminderSent';
 
 export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  DirectLineInbox, AppSetting, FeedEvent, ImportRun, RateCounter,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
+  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent, RateCounter,
 };
 
 export const ENTITIES = [
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
-  DirectLineInbox, AppSetting, FeedEvent, ImportRun, RateCounter,
+  DirectLineInbox, AppSetting, FeedEvent, ImportRun,
+  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent, RateCounter,
 ];

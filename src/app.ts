@@ -41,6 +41,7 @@ import { registerBotFrameworkRoute } from './channels/botframework';
 import { registerDocumentRoutes } from './documents/routes';
 import { KroplaEventBus } from './events';
 import { Cluster } from './cluster';
+import { TurnQueue } from './channels/turnQueue';
 
 export interface Services {
   imports: ImportService;
@@ -78,6 +79,8 @@ export class App {
   readonly ocr = new MeterOcr();
   /** The other instances on the same PostgreSQL (events, one-instance jobs); inert on SQLite. */
   readonly cluster: Cluster;
+  /** Backpressure of customer turns, shared by web chat and Telegram (a bounded queue, then the polite busy reply). */
+  readonly turns: TurnQueue;
   telegram: TelegramChannel | null = null;
   private readonly senders = new Map<string, ChannelSender>();
   private readonly workers: OutboxWorker[] = [];
@@ -112,6 +115,7 @@ export class App {
       analytics: new AnalyticsService(ds),
     };
     this.cluster = new Cluster(config.database, config.instanceId, log.child({ area: 'cluster' }));
+    this.turns = new TurnQueue(config.turns);
     this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);
     this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours);
     this.alerts.onQueued = () => this.pokeWorkers();

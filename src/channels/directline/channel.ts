@@ -15,7 +15,7 @@ import { ADAPTIVE_CARD, cardOnlyAttachments, mapCardStrings } from '../cards';
 import { DirectLineStore, type StoredActivity } from './store';
 import { StreamHub } from './streams';
 import { DirectLineTokens } from './tokens';
-import { TurnQueue } from '../turnQueue';
+import type { TurnQueue } from '../turnQueue';
 import { sqlOf, type Sql } from '../../db/sql';
 
 /** How long a claimed inbox entry may stay before another instance takes it over (a crashed claimer). */
@@ -45,7 +45,7 @@ export class DirectLineChannel implements OutboundSink {
 
   constructor(private readonly app: App, opts: { pollMs?: number } = {}) {
     this.log = app.log.child({ channel: CHANNEL_ID });
-    this.queue = new TurnQueue(app.config.turns);
+    this.queue = app.turns;
     this.sql = sqlOf(app.ds);
     app.cluster.on('dl', ({ c, s }) => this.hub.appendedElsewhere(c, s));
     this.store = new DirectLineStore(app.ds);

@@ -21,7 +21,7 @@ import type { App } from '../../app';
 import { ChatConversation } from '../../../models';
 import { t, type Locale } from '../../i18n/i18n';
 import { execute } from './calls';
-import { CallbackDataCodec, fromActivity } from './mapping';
+import { CallbackDataCodec, fromActivity, localeHint } from './mapping';
 import { TelegramAdapter } from './TelegramAdapter';
 import { TelegramSender } from './TelegramSender';
 
@@ -100,7 +100,7 @@ class GrammyTelegramChannel implements TelegramChannel {
     });
     // one chat's updates strictly in order; different chats in parallel
     this.bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
-    this.bot.on(['message', 'callback_query:data'], (ctx) => this.adapter.processUpdate(ctx.update, (turn) => this.app.bot.run(turn)));
+    this.bot.on(['message', 'callback_query:data'], (ctx) => this.turn(ctx.update));
     this.bot.on('my_chat_member', (ctx) => this.memberChanged(ctx.update));
     this.bot.catch((err) => this.log.error({ err: err.error, updateId: err.ctx.update.update_id }, 'telegram update failed'));
     app.registerSender(new TelegramSender(new Api(token, { apiRoot: cfg.apiRoot }), cfg.ratePerSecond, this.codec));
@@ -113,6 +113,24 @@ class GrammyTelegramChannel implements TelegramChannel {
   /** The botbuilder adapter (for proactive `continueConversation` and tests). */
   get botAdapter(): TelegramAdapter {
     return this.adapter;
+  }
+
+  /**
+   * A customer's update behind the same bounded turn queue as web chat: run when admitted, else
+   * answered at once with the polite busy reply (the customer is asked to write again shortly).
+   */
+  private async turn(update: Update): Promise<void> {
+    const turns = this.app.turns;
+    if (!turns.admit()) return this.busy(update);
+    await turns.run(() => this.adapter.processUpdate(update, (turn) => this.app.bot.run(turn)));
+  }
+
+  private async busy(update: Update): Promise<void> {
+    const from = update.message?.from ?? update.callback_query?.from;
+    const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id ?? from?.id;
+    this.log.info({ updateId: update.update_id }, 'saturated: busy reply');
+    if (update.callback_query) await this.bot.api.answerCallbackQuery(update.callback_query.id).catch(() => undefined);
+    if (chatId !== undefined) await this.bot.api.sendMessage(chatId, t(localeHint(from?.language_code), 'webchat.busy'));
   }
 
   /** Records the chat for proactive messages; a new chat takes Telegram's language as its locale. */

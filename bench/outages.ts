@@ -3,8 +3,11 @@
  * 1. 10,000 subscribers on one street at the configured 25 msg/s: time to the last message,
  *    achieved rate as a share of the configured one, lost and duplicated messages;
  * 2. 2,000 subscribers, the Kropla process killed with SIGKILL half-way and restarted: lost = 0, duplicated = 0;
- * 3. 2,000 subscribers on PostgreSQL with two Kropla processes sharing the outbox: lost = 0, duplicated = 0.
- * Sizes can be scaled down with BENCH_OUTAGE_N (scenario 1) and BENCH_OUTAGE_CRASH_N (2 and 3).
+ * 3. 2,000 subscribers on PostgreSQL with two Kropla processes sharing the outbox: lost = 0, duplicated = 0;
+ * 4. 10,000 subscribers with Telegram's paid broadcast (TELEGRAM_PAID_BROADCAST=1, a budget of 0.1 Stars a
+ *    subscriber) against a fake Bot API that allows 1,000 a second with `allow_paid_broadcast` and 30 without.
+ * Sizes can be scaled down with BENCH_OUTAGE_N (scenarios 1 and 4) and BENCH_OUTAGE_CRASH_N (2 and 3);
+ * BENCH_OUTAGE_ONLY (e.g. `paid`, `broadcast,crash`) runs some of them (broadcast, crash, postgres, paid).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -42,6 +45,16 @@ async function seed(ds: DataSource, n: number, apiRoot: string): Promise<void> {
   }
 }
 
+/** A fresh SQLite database with `n` subscribed Telegram chats, and a free port for Kropla. */
+async function seededSqlite(prefix: string, n: number, apiRoot: string): Promise<{ dir: string; db: string; port: number }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const db = `sqlite:${dir}/k.sqlite`;
+  const ds = await openDatabase(parseDatabaseUrl(db));
+  await seed(ds, n, apiRoot);
+  await ds.destroy();
+  return { dir, db, port: await freePort() };
+}
+
 function startKropla(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [join(__dirname, '..', 'src', 'index.js')], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
@@ -59,10 +72,10 @@ async function waitHealthy(port: number): Promise<void> {
   }
 }
 
-async function publish(port: number): Promise<number> {
+async function publish(port: number, extra: object = {}): Promise<number> {
   const r = await fetch(`http://127.0.0.1:${port}/api/admin/outages`, {
     method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'failure', title: TITLE, message: 'Uszkodzenie magistrali wodociągowej.', startsAt: new Date().toISOString(), streets: [{ street: 'ul. Mikołowska', from: '1', to: '40' }] }),
+    body: JSON.stringify({ kind: 'failure', title: TITLE, message: 'Uszkodzenie magistrali wodociągowej.', startsAt: new Date().toISOString(), streets: [{ street: 'ul. Mikołowska', from: '1', to: '40' }], ...extra }),
   });
   if (r.status !== 201) throw new Error(`publish answered ${r.status}: ${await r.text()}`);
   return ((await r.json()) as { recipients: number }).recipients;
@@ -93,12 +106,7 @@ function tally(fake: FakeTelegram, n: number): { delivered: number; lost: number
 
 async function broadcast(n: number, rate: number): Promise<void> {
   const fake = await FakeTelegram.start({ token: TOKEN, rateLimitPerSecond: 30 });
-  const dir = mkdtempSync(join(tmpdir(), 'kropla-bench-out-'));
-  const db = `sqlite:${dir}/k.sqlite`;
-  const ds = await openDatabase(parseDatabaseUrl(db));
-  await seed(ds, n, fake.url);
-  await ds.destroy();
-  const port = await freePort();
+  const { dir, db, port } = await seededSqlite('kropla-bench-out-', n, fake.url);
   const p = startKropla({ PORT: String(port), DATABASE_URL: db, DATA_DIR: dir, DEMO_DATA: '0', ADMIN_API_TOKEN: ADMIN, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.url, TELEGRAM_RATE_PER_SEC: String(rate) });
   try {
     await waitHealthy(port);
@@ -122,12 +130,7 @@ async function broadcast(n: number, rate: number): Promise<void> {
 
 async function crash(n: number, rate: number): Promise<void> {
   const fake = await FakeTelegram.start({ token: TOKEN });
-  const dir = mkdtempSync(join(tmpdir(), 'kropla-bench-kill-'));
-  const db = `sqlite:${dir}/k.sqlite`;
-  const ds = await openDatabase(parseDatabaseUrl(db));
-  await seed(ds, n, fake.url);
-  await ds.destroy();
-  const port = await freePort();
+  const { dir, db, port } = await seededSqlite('kropla-bench-kill-', n, fake.url);
   const env = { PORT: String(port), DATABASE_URL: db, DATA_DIR: dir, DEMO_DATA: '0', ADMIN_API_TOKEN: ADMIN, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.url, TELEGRAM_RATE_PER_SEC: String(rate), INSTANCE_ID: 'bench-a' };
   let p = startKropla(env);
   try {
@@ -185,10 +188,42 @@ async function twoInstancesOnPostgres(n: number, rate: number): Promise<void> {
   }
 }
 
+/** Scenario 4: the paid broadcast, its cost shown first, then every subscriber reached at the paid pace. */
+async function paidBroadcast(n: number, rate: number): Promise<void> {
+  const fake = await FakeTelegram.start({ token: TOKEN, rateLimitPerSecond: 30, paidRateLimitPerSecond: 1000 });
+  const { dir, db, port } = await seededSqlite('kropla-bench-paid-', n, fake.url);
+  const p = startKropla({ PORT: String(port), DATABASE_URL: db, DATA_DIR: dir, DEMO_DATA: '0', ADMIN_API_TOKEN: ADMIN, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.url, TELEGRAM_RATE_PER_SEC: String(rate), TELEGRAM_PAID_BROADCAST: '1' });
+  const budget = { paidBroadcast: { maxStars: Math.ceil(n * 0.1) } };
+  try {
+    await waitHealthy(port);
+    const cost = (await (await fetch(`http://127.0.0.1:${port}/api/admin/outages/preview`, {
+      method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'failure', title: TITLE, message: 'x', startsAt: new Date().toISOString(), streets: [{ street: 'ul. Mikołowska', from: '1', to: '40' }], ...budget }),
+    })).json()) as { telegram: { secondsAtFreePace: number; paidBroadcast: { messages: number; stars: number; seconds: number } } };
+    const t0 = Date.now();
+    const recipients = await publish(port, budget);
+    await waitFor(() => received(fake).size >= n, 120_000);
+    const alerts = fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 200 && String(c.params.text ?? '').includes(TITLE));
+    const last = Math.max(...alerts.map((c) => c.at));
+    const paid = alerts.filter((c) => c.params.allow_paid_broadcast === true).length;
+    console.log(JSON.stringify({
+      bench: 'outage.paid_broadcast', channel: 'telegram', subscribers: n, recipients, free_per_sec: rate, fake_limits: { free: 30, paid: 1000 },
+      cost_shown: cost.telegram.paidBroadcast, seconds_at_free_pace_estimate: cost.telegram.secondsAtFreePace,
+      seconds_to_last: Math.round((last - t0) / 100) / 10, achieved_per_sec: Math.round((alerts.length / ((last - t0) / 1000)) * 10) / 10,
+      paid_messages: paid, stars: Math.round(paid * 0.1 * 10) / 10, ...tally(fake, n), telegram_429: fake.calls.filter((c) => c.status === 429).length,
+    }));
+  } finally {
+    p.kill('SIGTERM');
+    await fake.stop();
+  }
+}
+
 export async function runOutagesBench(): Promise<void> {
   const n = Number(process.env.BENCH_OUTAGE_N ?? 10_000);
   const crashN = Number(process.env.BENCH_OUTAGE_CRASH_N ?? 2_000);
-  await broadcast(n, 25);
-  await crash(crashN, 25);
-  await twoInstancesOnPostgres(crashN, 25);
+  const only = (process.env.BENCH_OUTAGE_ONLY ?? 'broadcast,crash,postgres,paid').split(',');
+  if (only.includes('broadcast')) await broadcast(n, 25);
+  if (only.includes('crash')) await crash(crashN, 25);
+  if (only.includes('postgres')) await twoInstancesOnPostgres(crashN, 25);
+  if (only.includes('paid')) await paidBroadcast(n, 25);
 }

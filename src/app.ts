@@ -117,7 +117,7 @@ export class App {
     this.cluster = new Cluster(config.database, config.instanceId, log.child({ area: 'cluster' }));
     this.turns = new TurnQueue(config.turns);
     this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);
-    this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours);
+    this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours, { ...config.telegram.paidBroadcast, freeRatePerSecond: config.telegram.ratePerSecond });
     this.alerts.onQueued = () => this.pokeWorkers();
     this.bot = new KroplaBot(this);
     this.server = createServer(log);

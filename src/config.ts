@@ -40,6 +40,12 @@ export interface Config {
     webhookSecret: string | null;
     /** Outbound broadcast rate, messages per second over all chats. */
     ratePerSecond: number;
+    /**
+     * Telegram's paid broadcast (`allow_paid_broadcast`, up to 1,000 messages/s for 0.1 Stars each): the
+     * operator's opt-in (`TELEGRAM_PAID_BROADCAST=1`) lets a failure notice ask for it with a budget in Stars;
+     * its pace `TELEGRAM_PAID_RATE_PER_SEC` (default 1000).
+     */
+    paidBroadcast: { enabled: boolean; ratePerSecond: number };
     botUsername: string | null;
     staffChatId: string | null;
   };
@@ -100,6 +106,14 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** `0` (default) or `1`. */
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new ConfigError(name, `expected 0 or 1, got "${raw}"`);
 }
 
 function url(env: Env, name: string, def: string | null, schemes = ['http:', 'https:']): string | null {
@@ -203,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
       webhookUrl,
       webhookSecret,
       ratePerSecond: int(env, 'TELEGRAM_RATE_PER_SEC', 25, 1, 1000),
+      paidBroadcast: { enabled: flag(env, 'TELEGRAM_PAID_BROADCAST'), ratePerSecond: int(env, 'TELEGRAM_PAID_RATE_PER_SEC', 1000, 1, 1000) },
       botUsername: env.TELEGRAM_BOT_USERNAME || null,
       staffChatId: env.TELEGRAM_STAFF_CHAT_ID || null,
     },

@@ -18,6 +18,11 @@ export interface ChannelSender {
   readonly channel: string;
   /** Most messages a second this channel may send in total (the worker paces to it). */
   readonly ratePerSecond: number;
+  /**
+   * Messages a second for messages marked as a paid broadcast (`channelData.kropla.paidBroadcast`, Telegram's
+   * `allow_paid_broadcast`), paced apart from the rest; none: the channel has no such thing.
+   */
+  readonly paidRatePerSecond?: number;
   /** Least time between two messages to the same chat, ms (Telegram: 1000). */
   readonly perChatIntervalMs: number;
   send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<DeliveryResult>;

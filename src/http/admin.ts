@@ -90,9 +90,14 @@ export function registerAdminRoutes(server: Server, app: App): void {
   }));
 
   server.post('/api/admin/outages', small, adminRoute(app, async (req, res) => {
-    const { notice, recipients } = await app.alerts.publish(req.body ?? {});
+    const { notice, recipients, paidBroadcast } = await app.alerts.publish(req.body ?? {});
     res.status(201);
-    res.json({ id: notice.id, recipients });
+    res.json({ id: notice.id, recipients, ...(paidBroadcast ? { paidBroadcast } : {}) });
+  }));
+
+  // What publishing would do and cost (recipients per channel, Telegram's time, a paid broadcast's Stars), nothing stored.
+  server.post('/api/admin/outages/preview', small, adminRoute(app, async (req, res) => {
+    res.json(await app.alerts.cost(req.body ?? {}));
   }));
 
   server.get('/api/admin/outages/:id', adminRoute(app, async (req, res) => {

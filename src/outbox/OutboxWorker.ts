@@ -2,6 +2,8 @@
  * Delivers queued proactive messages of one channel at the channel's pace:
  * at most `ratePerSecond` overall and one per `perChatIntervalMs` per chat; `retry_after` honoured;
  * blocked chats recorded and skipped. Several workers (instances) may run over one database.
+ * Messages marked as a paid broadcast (Telegram's `allow_paid_broadcast`) go at the sender's
+ * `paidRatePerSecond`, several calls in flight at once (one chat's still one after another).
  */
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -11,6 +13,13 @@ import type { ChatService } from '../services/ChatService';
 import type { OutboxService } from '../services/OutboxService';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Paid-broadcast calls in flight at once (1,000 a second with ~50 ms a call). */
+const PAID_IN_FLIGHT = 100;
+
+function paidBroadcast(msg: OutboxMessage): boolean {
+  return msg.activity.includes('"paidBroadcast":true') && (JSON.parse(msg.activity) as { channelData?: { kropla?: { paidBroadcast?: unknown } } }).channelData?.kropla?.paidBroadcast === true;
+}
 
 /** Paces calls to a steady rate (a token bucket of depth 1: no bursts above the rate). */
 export class Pacer {
@@ -33,6 +42,7 @@ export class OutboxWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly pacer: Pacer;
+  private readonly paidPacer: Pacer | null;
   private readonly lastPerChat = new Map<number, number>();
   private wake: (() => void) | null = null;
 
@@ -45,6 +55,7 @@ export class OutboxWorker {
     private readonly opts: { leaseMs?: number; idleMs?: number } = {},
   ) {
     this.pacer = new Pacer(sender.ratePerSecond);
+    this.paidPacer = sender.paidRatePerSecond ? new Pacer(sender.paidRatePerSecond) : null;
   }
 
   start(): void {
@@ -76,7 +87,9 @@ export class OutboxWorker {
   }
 
   private async run(): Promise<void> {
-    const batch = Math.max(1, Math.min(200, Math.ceil(this.sender.ratePerSecond * 2)));
+    const fastest = Math.max(this.sender.ratePerSecond, this.sender.paidRatePerSecond ?? 0);
+    const batch = Math.max(1, Math.min(fastest > this.sender.ratePerSecond ? 2000 : 200, Math.ceil(fastest * 2)));
+    // A batch of unpaid messages at the free pace must fit its lease, with room to spare.
     const leaseMs = this.opts.leaseMs ?? Math.max(30_000, (batch / this.sender.ratePerSecond) * 1000 * 3);
     while (this.running) {
       let claimed: OutboxMessage[] = [];
@@ -89,14 +102,30 @@ export class OutboxWorker {
         await this.idle();
         continue;
       }
+      const inFlight = new Set<Promise<void>>();
+      const chatTail = new Map<number, Promise<void>>();
       for (const msg of claimed) {
         if (!this.running) break; // lease runs out, another worker (or the restart) takes the rest
-        await this.deliver(msg);
+        if (!this.paidPacer || !paidBroadcast(msg)) {
+          await Promise.all(inFlight);
+          await this.deliver(msg, this.pacer);
+          continue;
+        }
+        while (inFlight.size >= PAID_IN_FLIGHT) await Promise.race(inFlight);
+        await this.paidPacer.wait();
+        const run: Promise<void> = (chatTail.get(msg.chatId) ?? Promise.resolve())
+          .then(() => this.deliver(msg, null, this.paidPacer))
+          .catch((e: unknown) => this.log.error({ err: e, outboxId: msg.id }, 'paid delivery failed'))
+          .finally(() => inFlight.delete(run));
+        chatTail.set(msg.chatId, run);
+        inFlight.add(run);
       }
+      await Promise.all(inFlight);
     }
   }
 
-  private async deliver(msg: OutboxMessage): Promise<void> {
+  /** Sends one message: paced by `pacer` (null: paced already), `retry_after` pauses `pauses` (default the pacer). */
+  private async deliver(msg: OutboxMessage, pacer: Pacer | null, pauses: Pacer | null = pacer): Promise<void> {
     const chat = await this.chats.byId(msg.chatId);
     if (!chat || chat.blockedAt) {
       await this.outbox.markSkipped(msg.id, chat ? 'blocked' : 'chat gone');
@@ -107,7 +136,7 @@ export class OutboxWorker {
       const wait = last + this.sender.perChatIntervalMs - performance.now();
       if (wait > 0) await sleep(wait);
     }
-    await this.pacer.wait();
+    if (pacer) await pacer.wait();
     let result;
     try {
       const reference = JSON.parse(chat.reference) as Partial<ConversationReference>;
@@ -124,7 +153,7 @@ export class OutboxWorker {
       await this.outbox.markSkipped(msg.id, 'blocked');
       this.log.info({ chatId: chat.id, channel: chat.channel }, 'recipient blocked the bot; skipped');
     } else if (result.kind === 'retry') {
-      if (result.retryAfterMs) this.pacer.pause(result.retryAfterMs);
+      if (result.retryAfterMs) (pauses ?? this.pacer).pause(result.retryAfterMs);
       await this.outbox.markRetry(msg, result.error, result.retryAfterMs ?? Math.min(60_000, 1000 * 2 ** msg.attempts));
       this.log.warn({ outboxId: msg.id, retryAfterMs: result.retryAfterMs }, 'delivery postponed');
     } else {

@@ -115,11 +115,13 @@ export class OutageService {
    * of chats that publishing would alert (the same matching as `affectedChats`; blocked chats are not counted,
    * as `AlertService.queue` skips them).
    */
-  async previewAudience(body: unknown): Promise<{ recipients: number; streets: PreviewStreet[] }> {
+  async previewAudience(body: unknown): Promise<{ recipients: number; streets: PreviewStreet[]; channels: Record<string, number> }> {
     const input = parseOrThrow(outageSchema, body);
     const streets = await this.previewStreets(input);
-    const targets = await this.chatsCoveredBy(streets.map((s) => ({ streetKey: s.streetKey, fromBuilding: s.from, toBuilding: s.to, parity: s.parity })));
-    return { recipients: targets.filter((a) => !a.chat.blockedAt).length, streets };
+    const targets = (await this.chatsCoveredBy(streets.map((s) => ({ streetKey: s.streetKey, fromBuilding: s.from, toBuilding: s.to, parity: s.parity })))).filter((a) => !a.chat.blockedAt);
+    const channels: Record<string, number> = {};
+    for (const a of targets) channels[a.chat.channel] = (channels[a.chat.channel] ?? 0) + 1;
+    return { recipients: targets.length, streets, channels };
   }
 
   async byId(id: number): Promise<OutageNotice | null> {

@@ -11,6 +11,11 @@ import type { ChannelSender, DeliveryResult } from '../types';
 import { deliveryResultOf, execute } from './calls';
 import { CallbackDataCodec, fromActivity, type BotApiCall } from './mapping';
 
+/** Whether an outbox activity was queued as a paid broadcast (`channelData.kropla.paidBroadcast`). */
+export function isPaidBroadcast(activity: Partial<Activity>): boolean {
+  return (activity.channelData as { kropla?: { paidBroadcast?: unknown } } | undefined)?.kropla?.paidBroadcast === true;
+}
+
 export class TelegramSender implements ChannelSender {
   readonly channel = 'telegram';
   /** Telegram allows about one message a second to one chat. */
@@ -21,6 +26,8 @@ export class TelegramSender implements ChannelSender {
     /** Messages a second over all chats (Telegram's broadcast limit is about 30). */
     readonly ratePerSecond: number,
     private readonly codec: CallbackDataCodec = new CallbackDataCodec(),
+    /** The pace of paid-broadcast messages (Telegram allows up to 1,000 a second with `allow_paid_broadcast`). */
+    readonly paidRatePerSecond?: number,
   ) {}
 
   async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<DeliveryResult> {
@@ -33,6 +40,10 @@ export class TelegramSender implements ChannelSender {
       return { ok: false, kind: 'permanent', error: `cannot show the activity: ${e instanceof Error ? e.message : String(e)}` };
     }
     if (!calls.length) return { ok: false, kind: 'permanent', error: 'nothing to send' };
+    // A paid broadcast (an operator's opt-in for a failure notice, within its budget): past the free limits, for a fee.
+    if (this.paidRatePerSecond && isPaidBroadcast(activity)) {
+      for (const call of calls) if (call.method !== 'sendChatAction') Object.assign(call.payload, { allow_paid_broadcast: true });
+    }
     try {
       for (const call of calls) await execute(this.api, call);
       return { ok: true };

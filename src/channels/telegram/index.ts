@@ -103,7 +103,7 @@ class GrammyTelegramChannel implements TelegramChannel {
     this.bot.on(['message', 'callback_query:data'], (ctx) => this.turn(ctx.update));
     this.bot.on('my_chat_member', (ctx) => this.memberChanged(ctx.update));
     this.bot.catch((err) => this.log.error({ err: err.error, updateId: err.ctx.update.update_id }, 'telegram update failed'));
-    app.registerSender(new TelegramSender(new Api(token, { apiRoot: cfg.apiRoot }), cfg.ratePerSecond, this.codec));
+    app.registerSender(new TelegramSender(new Api(token, { apiRoot: cfg.apiRoot }), cfg.ratePerSecond, this.codec, cfg.paidBroadcast.enabled ? cfg.paidBroadcast.ratePerSecond : undefined));
   }
 
   get username(): string | null {

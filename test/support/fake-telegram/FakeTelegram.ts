@@ -83,6 +83,8 @@ export interface FakeTelegramOptions {
   botUsername?: string;
   /** Reject sends above this many per second with 429 (like Telegram's flood control). */
   rateLimitPerSecond?: number;
+  /** Sends with `allow_paid_broadcast` count apart, against this limit (Telegram: 1,000 a second); unset: as the others. */
+  paidRateLimitPerSecond?: number;
 }
 
 type Update = Record<string, unknown> & { update_id: number };
@@ -150,6 +152,8 @@ export class FakeTelegram {
   private nextFile = 1;
   private seq = 0;
   rateLimitPerSecond: number | null;
+  paidRateLimitPerSecond: number | null;
+  private paidSendTimes: number[] = [];
 
   private constructor(opts: FakeTelegramOptions) {
     this.token = opts.token ?? '123456:TEST';
@@ -163,6 +167,7 @@ export class FakeTelegram {
       supports_inline_queries: false,
     };
     this.rateLimitPerSecond = opts.rateLimitPerSecond ?? null;
+    this.paidRateLimitPerSecond = opts.paidRateLimitPerSecond ?? null;
   }
 
   /** Starts the fake on 127.0.0.1 on a free port. */
@@ -591,7 +596,13 @@ export class FakeTelegram {
       const f = this.failures.splice(fi, 1)[0];
       throw new ApiFailure(f.code, f.description, f.parameters);
     }
-    if (this.rateLimitPerSecond && SEND_METHODS.has(method) && method !== 'sendChatAction' && method !== 'answerCallbackQuery') {
+    const paid = params.allow_paid_broadcast === true || params.allow_paid_broadcast === 'true';
+    if (paid && this.paidRateLimitPerSecond && SEND_METHODS.has(method)) {
+      const now = Date.now();
+      this.paidSendTimes = this.paidSendTimes.filter((t) => t > now - 1000);
+      if (this.paidSendTimes.length >= this.paidRateLimitPerSecond) throw new ApiFailure(429, 'Too Many Requests: retry after 1', { retry_after: 1 });
+      this.paidSendTimes.push(now);
+    } else if (this.rateLimitPerSecond && SEND_METHODS.has(method) && method !== 'sendChatAction' && method !== 'answerCallbackQuery') {
       const now = Date.now();
       this.sendTimes = this.sendTimes.filter((t) => t > now - 1000);
       if (this.sendTimes.length >= this.rateLimitPerSecond) throw new ApiFailure(429, 'Too Many Requests: retry after 1', { retry_after: 1 });

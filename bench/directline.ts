@@ -1,7 +1,9 @@
 /**
  * Direct Line benchmark on SQLite, real HTTP and WebSocket against a started app:
  * - `directline.turn`: latency from POSTing a message to the bot's first reply arriving on the stream (p50/p99);
- * - `directline.concurrent`: turns per second with 200 conversations talking at once.
+ * - `directline.concurrent`: turns per second with 200 conversations talking at once;
+ * - `directline.queries`: database statements per web-chat turn (all of them, from the POST to the turn's
+ *   end: writes, reads, transactions), counted at TypeORM's one SQLite query runner, with the most frequent.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { Agent, request } from 'node:http';
 import WebSocket from 'ws';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { directLineOf } from '../src/channels/directline';
 
 /** Keep-alive connections for the turns (global fetch churns connections under load and measures that instead). */
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
@@ -107,6 +110,38 @@ export async function runDirectLineBench(): Promise<void> {
     for (let i = 0; i < 300; i++) lat.push(await clients[i % clients.length].turn(TEXTS[i % TEXTS.length]));
     lat.sort((a, b) => a - b);
     console.log(JSON.stringify({ bench: 'directline.turn', turns: lat.length, p50_ms: q(lat, 0.5), p99_ms: q(lat, 0.99), max_ms: q(lat, 1) }));
+    // Statements per turn: every query through the one SQLite query runner while 100 turns run one by one.
+    const runner = app.ds.createQueryRunner();
+    const original = runner.query.bind(runner);
+    const kinds = new Map<string, number>();
+    let counting = false;
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      if (counting) {
+        const kind = /^\s*(\w+)(?:\s+(?:INTO|FROM)?\s*"?(\w+)"?)?/i.exec(sql.replace(/SELECT[\s\S]*?\bFROM\s+/i, 'SELECT FROM '));
+        const key = kind ? `${kind[1].toUpperCase()} ${kind[2] ?? ''}`.trim() : sql.slice(0, 20);
+        kinds.set(key, (kinds.get(key) ?? 0) + 1);
+      }
+      return (original as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+    }) as typeof runner.query;
+    const dl = directLineOf(app);
+    counting = true;
+    const QTURNS = 100;
+    for (let i = 0; i < QTURNS; i++) {
+      await clients[i % clients.length].turn(TEXTS[i % TEXTS.length]);
+      await dl?.idle();
+    }
+    counting = false;
+    runner.query = original;
+    const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+    const per = (pred: (k: string) => boolean) => Math.round(([...kinds].filter(([k]) => pred(k)).reduce((a, [, n]) => a + n, 0) / QTURNS) * 10) / 10;
+    console.log(JSON.stringify({
+      bench: 'directline.queries', turns: QTURNS, db: 'sqlite', texts: TEXTS,
+      statements_per_turn: Math.round((total / QTURNS) * 10) / 10,
+      writes_per_turn: per((k) => /^(INSERT|UPDATE|DELETE)/.test(k)),
+      reads_per_turn: per((k) => k.startsWith('SELECT')),
+      transactions_per_turn: per((k) => /^BEGIN/.test(k)),
+      top: Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => [k, Math.round((n / QTURNS) * 100) / 100])),
+    }));
     for (const c of clients) c.close();
 
     // Throughput: 200 conversations at once, 5 turns each.

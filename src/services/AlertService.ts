@@ -79,7 +79,7 @@ export class AlertService {
   /** What publishing this body would do and cost, nothing stored (validated like {@link publish}). */
   async cost(body: unknown): Promise<AlertCost> {
     const paid = this.paidRequest(body);
-    const { recipients, channels } = await this.outages.previewAudience(body);
+    const { recipients, channels } = await this.outages.previewAudienceByChannel(body);
     const telegram = channels.telegram ?? 0;
     const free = (n: number) => Math.round((n / this.paid.freeRatePerSecond) * 10) / 10;
     let paidBroadcast: AlertCost['telegram']['paidBroadcast'] = null;

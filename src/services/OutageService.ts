@@ -115,7 +115,13 @@ export class OutageService {
    * of chats that publishing would alert (the same matching as `affectedChats`; blocked chats are not counted,
    * as `AlertService.queue` skips them).
    */
-  async previewAudience(body: unknown): Promise<{ recipients: number; streets: PreviewStreet[]; channels: Record<string, number> }> {
+  async previewAudience(body: unknown): Promise<{ recipients: number; streets: PreviewStreet[] }> {
+    const { recipients, streets } = await this.previewAudienceByChannel(body);
+    return { recipients, streets };
+  }
+
+  /** {@link previewAudience} with the recipients counted per channel (the cost of a paid broadcast). */
+  async previewAudienceByChannel(body: unknown): Promise<{ recipients: number; streets: PreviewStreet[]; channels: Record<string, number> }> {
     const input = parseOrThrow(outageSchema, body);
     const streets = await this.previewStreets(input);
     const targets = (await this.chatsCoveredBy(streets.map((s) => ({ streetKey: s.streetKey, fromBuilding: s.from, toBuilding: s.to, parity: s.parity })))).filter((a) => !a.chat.blockedAt);

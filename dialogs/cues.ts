@@ -21,7 +21,7 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['consumption.report', /zuzy|zuzyc|ile wody|consumption|how much water|споживан/, false],
   ['payment.info', /\bqr\b|numer konta|nr konta|na jakie konto|numer rachunku|dane do przelewu|account number|(?:podaj\w*|jakie|jaki|ktore|numer|nr|dane)\s+(?:\w+\s+)?(?:konto|konta)\b/, false],
   ['balance.check', /wplat|doszl|saldo|zaleg|do zaplat|do zaplac|wiela|dlug|\bowe\b|balance|борг|баланс/, false],
-  ['message.send', /wiadomosc\w* do|napisac do (?:was|biura|bok)|napisac wiadomosc|pismo do (?:was|biura|bok)|przekaz\w* (?:do biura|do bok|wiadomosc|prosbe)|pytanie do (?:biura|bok|pracownik)/, false],
+  ['message.send', /wiadomosc\w* (?:do|dla)|napis\w* do (?:was|biura|bok)|napisac wiadomosc|pismo do (?:was|biura|bok)|przekaz\w* (?:do biura|do bok|wiadomosc|prosbe|informacj)|pytanie do (?:biura|bok|pracownik)|prosze o (?:zmiane|aktualizacje) (?:danych|adresu|nazwiska|numeru)/, false],
   ['outage.subscribe', /alert|powiadom|informowa|info o (przerw|awari|wylacz)|dostawac info|notify|сповіщ/, false],
   ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
   ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
@@ -53,6 +53,10 @@ export function cuedTask(nlu: NluResult, confident: boolean, opts: { loose?: boo
   // An invoice by its number ("prześlij FV/2026/11/000007"), or "is October's invoice paid?".
   if (lighter && (!confident || nlu.intent === 'None') && nlu.entities.some((e) => e.type === 'invoiceNumber')) return 'invoices.list';
   if (!confident && asksIfPaid(f) && (nlu.entities.some((e) => e.type === 'period') || /faktur|invoice|рахун/.test(f))) return 'invoices.list';
+  // NLU's own guess, when the message names it too, wins over the other named tasks ("…proszę o wysyłanie faktur na jego adres" is a message).
+  const own = TASK_CUES.find(([intent, re, strong]) => intent === nlu.intent && !strong && re.test(f));
+  const firstStrong = TASK_CUES.find(([, re, strong]) => strong && re.test(f));
+  if (!confident && own && !firstStrong) return own[0];
   for (const [intent, re, strong] of TASK_CUES) {
     if (!re.test(f)) continue;
     if (strong && (!confident || ['outage.report', 'message.send', 'outage.check'].includes(nlu.intent))) return intent;

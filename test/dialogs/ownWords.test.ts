@@ -154,6 +154,16 @@ describe('a message to the office', () => {
     expect(b.text).toMatch(/zmieniłam nazwisko[\s\S]*Nowicka/);
   });
 
+  test.each([
+    'chciałbym przekazać informację, że od stycznia wynajmuję mieszkanie i proszę o wysyłanie faktur najemcy',
+    'napiszę do was w sprawie nadpłaty, chcę ją dostać z powrotem na konto',
+  ])('"%s" is a message to the office (not the invoices, not a knowledge answer)', async (text) => {
+    const c = await linkedChat(app, '100017');
+    const replies = await c.say(text);
+    expect(kropla(last(replies)).expects).toBe('description');
+    expect(last(replies)?.text).toMatch(/Przekażę do Biura Obsługi Klienta/);
+  });
+
   test('"a question for the office staff" is a message even when NLU hesitates', async () => {
     const c = await linkedChat(app, '100016');
     const replies = await c.say('mam pytanie do pracownika biura: czy mogę dostać kopię umowy?');

@@ -36,6 +36,10 @@ export class TurnQueue {
   private lateTicks = 0;
   private lateSince = 0;
   private lastLateAt = 0;
+  /** Turns asked for in the current and the previous second (admitted or not): the demand. */
+  private arrivalsSecond = 0;
+  private arrivalsNow = 0;
+  private arrivalsBefore = 0;
   private lagTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: TurnQueueOptions) {}
@@ -66,9 +70,31 @@ export class TurnQueue {
     } else this.lateTicks = 0;
   }
 
-  /** Whether the loop has been late tick after tick: requests wait unread, however idle the turn slots look. */
+  /**
+   * Whether the loop has been late tick after tick while customers keep writing (at least `concurrency` turns
+   * asked for in the last second): requests wait unread, however idle the turn slots look. A late loop with
+   * hardly anyone writing (a slow machine, one long job) is no overload of the chat.
+   */
   get overloaded(): boolean {
-    return this.lateTicks >= SUSTAINED_TICKS && this.lastLateAt - this.lateSince >= SUSTAINED_MS;
+    return this.overloadedAt(performance.now());
+  }
+
+  overloadedAt(now: number): boolean {
+    return this.lateTicks >= SUSTAINED_TICKS && this.lastLateAt - this.lateSince >= SUSTAINED_MS && this.demand(now) >= this.opts.concurrency;
+  }
+
+  /** Turns asked for in the last second (the previous second weighted by what is left of it). */
+  private demand(now: number): number {
+    this.roll(now);
+    return this.arrivalsNow + this.arrivalsBefore * (1 - (now % 1000) / 1000);
+  }
+
+  private roll(now: number): void {
+    const second = Math.floor(now / 1000);
+    if (second === this.arrivalsSecond) return;
+    this.arrivalsBefore = second === this.arrivalsSecond + 1 ? this.arrivalsNow : 0;
+    this.arrivalsNow = 0;
+    this.arrivalsSecond = second;
   }
 
   stop(): void {
@@ -83,10 +109,12 @@ export class TurnQueue {
 
   /** Whether a new turn may join the queue; counts it as admitted when so (`force`: always, e.g. a recovered turn). */
   admit(now = performance.now(), force = false): boolean {
+    this.roll(now);
+    this.arrivalsNow++;
     const oldest = this.waiting[0];
     // A late loop counts at once only while every slot is taken (one slow turn, a photo read, alone is no
-    // overload); a loop late tick after tick is one, however idle the slots look.
-    const late = (this.lagMs > this.opts.maxWaitMs && this.running >= this.opts.concurrency) || (oldest !== undefined && now - oldest.since > this.opts.maxWaitMs) || this.overloaded;
+    // overload); a loop late tick after tick while customers keep writing is one, however idle the slots look.
+    const late = (this.lagMs > this.opts.maxWaitMs && this.running >= this.opts.concurrency) || (oldest !== undefined && now - oldest.since > this.opts.maxWaitMs) || this.overloadedAt(now);
     if (!force && (this.admitted >= this.opts.maxQueued || late)) {
       this.refused++;
       return false;

@@ -72,19 +72,26 @@ describe('TurnQueue', () => {
 });
 
 describe('TurnQueue and a late event loop', () => {
-  it('refuses while the loop is late tick after tick even with idle slots (requests wait before the queue), and admits once on time', () => {
-    const q = new TurnQueue({ concurrency: 8, maxQueued: 100, maxWaitMs: 600 });
-    const t0 = performance.now();
+  it('refuses while the loop is late tick after tick and customers keep writing, even with idle slots (requests wait before the queue), and admits once on time', () => {
+    const q = new TurnQueue({ concurrency: 4, maxQueued: 100, maxWaitMs: 600 });
+    const t0 = Math.ceil(performance.now() / 1000) * 1000 + 10; // just after a whole second: the demand counts one second
     q.tick(t0, 250); // one late tick: a slow moment, no overload
-    expect(q.admit()).toBe(true);
+    expect(q.admit(t0)).toBe(true);
     q.release();
     q.tick(t0 + 350, 250);
-    q.tick(t0 + 700, 250); // three in a row over 0.9 s: requests are waiting unread
-    expect(q.overloaded).toBe(true);
-    expect(q.admit()).toBe(false);
+    q.tick(t0 + 700, 250); // three in a row over 0.9 s
+    // Late, but hardly anyone writes (a slow machine, not a busy chat): still admitted.
+    expect(q.overloadedAt(t0 + 700)).toBe(false);
+    expect(q.admit(t0 + 700)).toBe(true);
+    q.release();
+    expect(q.admit(t0 + 710)).toBe(true); // the third in this second
+    q.release();
+    // The fourth within the second while the loop stays late: requests are waiting unread.
+    expect(q.admit(t0 + 720)).toBe(false);
+    expect(q.overloadedAt(t0 + 720)).toBe(true);
     q.tick(t0 + 800, 2); // on time again
-    expect(q.overloaded).toBe(false);
-    expect(q.admit()).toBe(true);
+    expect(q.overloadedAt(t0 + 800)).toBe(false);
+    expect(q.admit(t0 + 800)).toBe(true);
     q.release();
   });
 

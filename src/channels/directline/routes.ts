@@ -11,7 +11,7 @@ import { jsonBody, sendError } from '../../http/server';
 import { LOOSE_FILE_TTL_MS } from '../../services/AttachmentService';
 import { AttemptLog } from '../../services/attempts';
 import type { DirectLineChannel, UploadedFile } from './channel';
-import { authorize, baseUrl, clientAddress, cors, originAllowed } from './http';
+import { authorize, baseUrl, cors, originAllowed } from './http';
 import { absolutize, ALLOWED_UPLOAD_TYPES, parseWatermark, safeFileName, sniffType } from './mapping';
 import { boundaryOf, MultipartError, parseMultipart } from './multipart';
 import { RateLimiter } from './rateLimit';
@@ -105,7 +105,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   }
 
   server.post('/api/webchat/token', route(async (req, res) => {
-    if (limited(res, tokenLimiter.hit(clientAddress(req, app.config.trustProxy)))) return;
+    if (limited(res, tokenLimiter.hit(requestAddressKey(req, app.config.trustProxy)))) return;
     const scope = { conv: newConversationId(), user: newUserId() };
     const { token, expires_in } = dl.tokens.issue(scope);
     res.setHeader('Cache-Control', 'no-store');

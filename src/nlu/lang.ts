@@ -9,10 +9,10 @@ import type { Lang } from './types';
 const PL_WORDS = new Set(
   ('a aby ale bo by byc byl byla bylo chce chcialbym chcialabym chcę co czy czemu dla do dzien dobry dzieki dziekuje gdzie ' +
     'ile i ja jak jaki jaka jakie jest juz kiedy ktory ktora mam mnie moge moj moja moje mojego moim my na nie nic ' +
-    'niz no o od po pod prosze przez przy sie siema czesc tak tam ten to tu tylko twoj ty w we wam was z za ze zeby ' +
+    'niz no o od po pod prosze przez przy sie siema czesc tak ten to tu tylko twoj ty w we wam was z za ze zeby ' +
     'witam hej pa narazie mi mamy jestem jestes mozna mozesz prosze zaplaty zaplacic faktura faktury rachunek licznik ' +
     'licznika wody woda odczyt stan awaria konto polacz usun pomoc pomocy reklamacja wiadomosc zglosic sprawa ' +
-    'dobrze nowy teraz jutro wczoraj dzisiaj juz jeszcze bardzo troche ostatni zeszly miesiac rok roku tego tej tym ' +
+    'dobrze nowy teraz jutro wczoraj dzisiaj juz jeszcze bardzo troche ostatni zeszly miesiac rok tego tej tym ' +
     'potrzebuje wyslij pokaz daj zrob ktos cos gdzies nigdzie wszystko kazdy zadne zadnych bez oraz lub albo dzieki').split(' '),
 );
 const EN_WORDS = new Set(
@@ -23,6 +23,32 @@ const EN_WORDS = new Set(
     'outage leak pipe burst help agent human talk office phone number show me last year month days some any ' +
     'have has had get got just about and or but if so all out up down off over again here see let know tell give').split(' '),
 );
+/** Ukrainian written in Latin letters: words that are neither Polish nor English in that spelling. */
+const UK_LATIN_WORDS = new Set(
+  ('meni mene mnoyu ya vy vam vas vashoho vashi nashomu nashoho ne nemaye nemae nemaie yak yaka yake yaki yakyi yakyy shcho scho shcho shchos ' +
+    'chy koly chomu skilky tse tsei tsey tsia tsya tsyu tut mozhna mozhu mozhete mozhe khochu hochu khotiv khotila khotilosia ' +
+    'treba potribno bud budlaska laska buly bulo bula dyakuyu diakuiu dyakuju dyakuiu spasybi spasibo pryvit pryvitannia dobryi dobryy dobryj dobroho ' +
+    'dobrogo dobroho vechir ranok vechora pobachennya pobachennia vody vodu voda vodoyu vodi rakhunok rakhunky rakhunku rakhunkiv ' +
+    'lichylnyk lichylnyka lichylnyku pokaznyky pokaznyk pokaznykiv pokazannya pokazannia oplatyty zaplatyty zaplatyv borh borhu ' +
+    'zaborhovanist zaborgovanist avariya avariia avarii avariyu vidkliuchennia vidklyuchennya vidkliuchennya skarha skarhu skargu zayava zayavu zaiavu ' +
+    'povidomlennya povidomlennia povidomte sprava spravy spravu kvartyra kvartyri budynok vulytsi vulytsia dlya dlia pislya pislia ' +
+    'shchob shob nadishlit nadishly pokazhit pokazhy daite dayte dai zvyazatysya zviazatysia operatorom lyudynoyu liudynoiu lyudyna mii miy moya moye ' +
+    'moyi moho mogo moiei moyeyi svoyi svii ye yest sohodni vchora zavtra tyzhden misyats misiats rik ' +
+    'potriben potribna dopomoha dopomohu dopomozhit dopomozhy vidpovid pidpysatysia pidpyshit vidpyshit vidpysatysia spovishchennia spovishchennya ' +
+    'pidkliuchit pidklyuchit elektronnyi elektronnyy hroshi hroshei koshtuye koshtuie tsina pobachennya buvai buvay znaity znayty zaiavy zayavy vmiesh vmiyesh robyty mozhesh dopomohty tsoho tsiei yoho yikh vzhe shche bilshe tilky duzhe harazd otrymaty otrymuvaty podaty podavav vykorystaly').split(' '),
+);
+const UK_LATIN_PATTERNS = /(?:kh|zh|shch|yi|yy|iy\b|yu|ia\b|iu|ye\b|ts[iy])/g;
+
+/** How strongly Latin text reads as Ukrainian written in Latin letters (0: not at all). */
+export function ukLatinScore(text: string): number {
+  const lower = fold(text.toLowerCase());
+  const words = lower.match(/[a-z']+/g) ?? [];
+  let uk = 0;
+  for (const w of words) if (UK_LATIN_WORDS.has(w.replace(/'/g, ''))) uk += 2;
+  uk += (lower.match(UK_LATIN_PATTERNS) ?? []).length * 0.5;
+  return uk;
+}
+
 const PL_PATTERNS = /(?:sz|cz|rz|dz|prz|ie|ow|wy|ać|ść|ę|ą|ł|ż|ź|ó|ń|ś|ć|yc\b|ic\b|ac\b)/g;
 const EN_PATTERNS = /(?:th|wh|ee|oo|ou|ing\b|ght|ea|'s|'t|'m|\bi\b)/g;
 
@@ -43,6 +69,10 @@ export function detectLanguage(text: string, hint?: Lang): Lang {
   }
   pl += (lower.match(PL_PATTERNS) ?? []).length * 0.5;
   en += (lower.match(EN_PATTERNS) ?? []).length * 0.5;
+  // Ukrainian typed in Latin letters ("skilky ya vynen za vodu"): its own words, none of Polish's or English's
+  const uk = ukLatinScore(text);
+  if ((uk >= 4 || (uk >= 2 && pl < 2 && en < 2)) && uk > pl && uk > en) return 'uk';
+  if (hint === 'uk' && uk >= 2 && uk >= Math.max(pl, en) / 2) return 'uk';
   const margin = Math.abs(pl - en);
   if (hint && hint !== 'uk' && margin < 2) return hint;
   if (pl === en) return hint === 'en' ? 'en' : hint === 'uk' ? 'uk' : 'pl';

@@ -13,7 +13,7 @@ import { extractEntities } from './entities';
 import { linearFeatures, neuralFeatures, prepare } from './features';
 import { Knowledge, type KnowledgeJson, loadKnowledge } from './knowledge';
 import { LinearModel, type LinearModelJson } from './linear';
-import { Speller, deepFold, tokenize } from './text';
+import { Speller, deepFold, mostlyLatin, tokenize, translitUkLatin } from './text';
 import type { Lang } from './types';
 
 export const LANGS: Lang[] = ['pl', 'en', 'uk'];
@@ -98,7 +98,14 @@ export class LangModel {
     return full;
   }
 
-  private classifyOne(text: string): Classified & { tokens: number } {
+  /** Ukrainian typed in Latin letters: Polish words first (lexicon), then the rest transliterated to Cyrillic. */
+  private readable(text: string): string {
+    if (this.lang !== 'uk' || !mostlyLatin(text)) return text;
+    return translitUkLatin(this.knowledge.normalize(deepFold(text)));
+  }
+
+  private classifyOne(original: string): Classified & { tokens: number } {
+    const text = this.readable(original);
     const p = prepare(text, this.lang, this.speller, this.knowledge);
     const x = linearFeatures(p, deepFold(text));
     const lin = this.linear.predict(x);

@@ -170,3 +170,49 @@ export class Speller {
     return result;
   }
 }
+
+/**
+ * Ukrainian typed in Latin letters ("skilky ya vynen za vodu", "nemaye vody") → Cyrillic, so the
+ * Ukrainian model reads it. Covers the national romanisation and the informal ones (kh/h, shch/sch,
+ * ya/ia, yu/iu, ye/ie, yi/ji, y/i/j); the result is folded like `deepFold` folds Cyrillic (і/ї/й → и,
+ * є → е), so the spelling variants meet. Tokens that are codes or units stay Latin.
+ */
+const UK_LATIN_KEEP = new Set(['kw', 'fv', 'zl', 'pln', 'grn', 'hrn', 'uah', 'ibok', 'blik', 'sms', 'email', 'mail', 'e', 'pdf', 'www', 'http', 'https', 'iban', 'qr', 'pin', 'id']);
+const UK_LATIN_MULTI: [string, string][] = [
+  ['shch', 'щ'], ['sch', 'щ'], ['zh', 'ж'], ['kh', 'х'], ['ch', 'ч'], ['sh', 'ш'], ['ts', 'ц'], ['tz', 'ц'],
+  ['ya', 'я'], ['ja', 'я'], ['ia', 'я'], ['yu', 'ю'], ['ju', 'ю'], ['iu', 'ю'], ['ye', 'е'], ['je', 'е'], ['ie', 'е'],
+  ['yi', 'и'], ['ji', 'и'], ['yo', 'йо'], ['jo', 'йо'], ['iy', 'ий'], ['yy', 'ий'],
+];
+const UK_LATIN_ONE: Record<string, string> = {
+  a: 'а', b: 'б', c: 'ц', d: 'д', e: 'е', f: 'ф', g: 'г', h: 'г', i: 'и', j: 'и', k: 'к', l: 'л', m: 'м', n: 'н', o: 'о',
+  p: 'п', q: 'к', r: 'р', s: 'с', t: 'т', u: 'у', v: 'в', w: 'в', x: 'кс', y: 'и', z: 'з', "'": 'ь',
+};
+
+export function translitUkLatin(folded: string): string {
+  return folded.replace(/(?<![\p{L}\p{N}])[a-z']+(?![\p{L}\p{N}])/gu, (w) => {
+    if (UK_LATIN_KEEP.has(w) || w.startsWith('zz')) return w;
+    // "-yi"/"-yy" at the end is the adjective ending -ий (folded "ии"), not ї
+    const end = /(?<=.)(?:yi|yy|yj)$/.test(w) ? 'ии' : '';
+    if (end) w = w.slice(0, -2);
+    let out = '';
+    for (let i = 0; i < w.length; ) {
+      const multi = UK_LATIN_MULTI.find(([from]) => w.startsWith(from, i));
+      if (multi) {
+        out += multi[1];
+        i += multi[0].length;
+      } else {
+        out += UK_LATIN_ONE[w[i]] ?? '';
+        i++;
+      }
+    }
+    // an apostrophe before a vowel is the Ukrainian apostrophe, not a soft sign
+    return out.replace(/ь(?=[аеиоуяю])/g, '') + end;
+  });
+}
+
+/** Whether folded text is written mostly in Latin letters (the Ukrainian-in-Latin case). */
+export function mostlyLatin(text: string): boolean {
+  const cyr = (text.match(/[\u0400-\u04ff]/g) ?? []).length;
+  const lat = (text.match(/[a-z]/gi) ?? []).length;
+  return lat > cyr;
+}

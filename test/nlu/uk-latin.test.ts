@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { KroplaRecognizer, detectLanguage } from '../../src/nlu';
+import { evaluate } from '../../src/nlu/eval';
+import { loadItems } from '../../src/nlu/model';
+import { translitUkLatin } from '../../src/nlu/text';
+
+jest.setTimeout(120_000);
+
+describe('Ukrainian typed in Latin letters', () => {
+  test('is detected as Ukrainian, while Polish without diacritics and English stay what they are', () => {
+    expect(detectLanguage('skilky ya vynen za vodu?')).toBe('uk');
+    expect(detectLanguage('nemaye vody z ranku, shcho stalosya?')).toBe('uk');
+    expect(detectLanguage('pryvit')).toBe('uk');
+    expect(detectLanguage('ile mam do zaplaty za wode')).toBe('pl');
+    expect(detectLanguage('administrator budynku nie odbiera')).toBe('pl');
+    expect(detectLanguage('how much do i owe')).toBe('en');
+  });
+  test('is transliterated to (folded) Cyrillic, codes and units kept', () => {
+    expect(translitUkLatin('pokazhit meni rakhunky')).toBe('покажит мени рахунки');
+    expect(translitUkLatin('yakyi shchos zhovten')).toBe('якии щос жовтен');
+    expect(translitUkLatin('zv\'yazatysya 12 m3 kw')).toBe('звязатися 12 m3 kw');
+  });
+  test('our own set of Latin-script Ukrainian messages: ≥ 90% right', async () => {
+    const rec = await KroplaRecognizer.load();
+    const items = loadItems(join(__dirname, 'uk-latin.json'));
+    const r = evaluate(rec, items);
+    expect(items.length).toBeGreaterThanOrEqual(30);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(rec.recognize('pokazhit moi rakhunky').language).toBe('uk');
+  });
+});

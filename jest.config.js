@@ -8,6 +8,8 @@ const base = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
+  // The desk's browser modules (desk/) import each other as `./x.js` (native ES modules); in Jest that is x.ts.
+  moduleNameMapper: { '^(\\.{1,2}/.+)\\.js$': '$1' },
 };
 module.exports = {
   // Real servers, databases and browsers on a loaded 2-core machine: a slow moment must not fail a test.

@@ -4,11 +4,10 @@
  * Only the case number and the kind of change travel; the desk then asks the API (with its session).
  */
 import type { Response } from 'restify';
+import type { DeskEvent } from './dto';
 
-export interface DeskEvent {
-  type: 'case.created' | 'case.customerMessage' | 'handoff.requested' | 'case.updated';
-  caseNumber: string;
-}
+/** The events' shape is shared with the desk (`desk/events.ts`) through dto.ts. */
+export type { DeskEvent };
 
 export class EventHub {
   private readonly clients = new Set<Response>();

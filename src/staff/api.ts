@@ -15,6 +15,7 @@ import { requestAddressKey } from '../http/address';
 import { jsonBody, sendError } from '../http/server';
 import { t } from '../i18n/i18n';
 import { ValidationError, parseOrThrow } from '../services/validation';
+import type { AssigneesResponse, CaseDetailResponse, CaseListResponse, CasePatchResponse, CaseSummaryDto, HandoffAcceptResponse, HandoffReleaseResponse, NoteResponse, ReplyResponse, SessionResponse } from './dto';
 import type { EventHub } from './EventHub';
 import { HandoffStateError, type HandoffService } from './HandoffService';
 import { MIN_PASSWORD_LENGTH } from './passwords';
@@ -125,7 +126,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     return new Map(rows.map((c) => [c.id, { number: c.customerNumber, name: c.name }]));
   }
 
-  function summary(c: CaseRecord, customers: Map<number, { number: string; name: string }>, names: Map<number, string>, chats: Map<number, ChatConversation>, now: number) {
+  function summary(c: CaseRecord, customers: Map<number, { number: string; name: string }>, names: Map<number, string>, chats: Map<number, ChatConversation>, now: number): CaseSummaryDto {
     const customer = c.customerId !== null ? (customers.get(c.customerId) ?? null) : null;
     const chat = c.chatId !== null ? chats.get(c.chatId) : undefined;
     return {
@@ -175,7 +176,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       }
       log.info({ staffId: r.staff.id }, 'staff signed in');
       setSessionCookie(res, r.token, body.embedded === true);
-      res.json({ staff: { id: r.staff.id, email: r.staff.email, name: r.staff.name, role: r.staff.role }, csrfToken: r.csrfToken });
+      res.json({ staff: { id: r.staff.id, email: r.staff.email, name: r.staff.name, role: r.staff.role }, csrfToken: r.csrfToken } satisfies SessionResponse);
     } catch (e) {
       fail(req, res, e);
     }
@@ -189,12 +190,12 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
   }));
 
   server.get('/api/staff/me', route({}, async (_req, res, { staff, session }) => {
-    res.json({ staff: { id: staff.id, email: staff.email, name: staff.name, role: staff.role }, csrfToken: session.csrfToken });
+    res.json({ staff: { id: staff.id, email: staff.email, name: staff.name, role: staff.role }, csrfToken: session.csrfToken } satisfies SessionResponse);
   }));
 
   server.get('/api/staff/assignees', route({}, async (_req, res) => {
     const all = await auth.list();
-    res.json({ staff: all.filter((s) => s.active).map((s) => ({ id: s.id, name: s.name, role: s.role })) });
+    res.json({ staff: all.filter((s) => s.active).map((s) => ({ id: s.id, name: s.name, role: s.role })) } satisfies AssigneesResponse);
   }));
 
   // --- staff management (admins) -------------------------------------------------------------------------
@@ -224,7 +225,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     else if (q.assignee === 'none') cases = cases.filter((c) => c.assigneeId === null);
     const [customers, names, chats] = await Promise.all([customersOf(cases.map((c) => c.customerId)), staffNames(cases.map((c) => c.assigneeId)), chatsOf(cases.filter((c) => c.kind === 'handoff').map((c) => c.chatId))]);
     const now = Date.now();
-    res.json({ cases: cases.map((c) => summary(c, customers, names, chats, now)) });
+    res.json({ cases: cases.map((c) => summary(c, customers, names, chats, now)) } satisfies CaseListResponse);
   }));
 
   server.get('/api/staff/cases/:caseNumber', route({}, async (req, res) => {
@@ -251,7 +252,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
         return { fromStatus: h.fromStatus, toStatus: h.toStatus, changedBy: m ? 'staff' : h.changedBy, staffName: m ? (names.get(Number(m[1])) ?? null) : null, createdAt: h.createdAt.toISOString() };
       }),
       transcript: transcript.map((e) => ({ author: e.author, text: e.text, createdAt: e.createdAt.toISOString() })),
-    });
+    } satisfies CaseDetailResponse);
   }));
 
   server.patch('/api/staff/cases/:caseNumber', small, route({ write: true }, async (req, res, { staff }) => {
@@ -275,7 +276,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     if (body.status !== undefined) await app.services.cases.setStatus(c.id, body.status, `staff:${staff.id}`);
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
     const fresh = (await app.services.cases.byNumber(c.caseNumber)) as CaseRecord;
-    res.json({ caseNumber: fresh.caseNumber, status: fresh.status, assigneeId: fresh.assigneeId });
+    res.json({ caseNumber: fresh.caseNumber, status: fresh.status, assigneeId: fresh.assigneeId } satisfies CasePatchResponse);
   }));
 
   server.post('/api/staff/cases/:caseNumber/messages', small, route({ write: true }, async (req, res, { staff }) => {
@@ -301,7 +302,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     log.info({ caseId: c.id, staffId: staff.id, delivery }, 'staff reply');
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
     res.status(201);
-    res.json({ message: { id: msg.id, author: 'staff', text: msg.text, createdAt: msg.createdAt.toISOString() }, delivery, status: target ?? c.status });
+    res.json({ message: { id: msg.id, author: 'staff', text: msg.text, createdAt: msg.createdAt.toISOString() }, delivery, status: target ?? c.status } satisfies ReplyResponse);
   }));
 
   server.post('/api/staff/cases/:caseNumber/notes', small, route({ write: true }, async (req, res, { staff }) => {
@@ -310,7 +311,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     const msg = await app.services.cases.addMessage(c.id, 'note', body.text, staff.id);
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
     res.status(201);
-    res.json({ message: { id: msg.id, author: 'note', text: msg.text, createdAt: msg.createdAt.toISOString() } });
+    res.json({ message: { id: msg.id, author: 'note', text: msg.text, createdAt: msg.createdAt.toISOString() } } satisfies NoteResponse);
   }));
 
   server.get('/api/staff/attachments/:id', route({}, async (req, res) => {
@@ -335,7 +336,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     const chat = await handoff.accept(c, staff);
     log.info({ caseId: c.id, staffId: staff.id }, 'handoff accepted');
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
-    res.json({ caseNumber: c.caseNumber, handoffState: chat.handoffState, handoffStaffId: chat.handoffStaffId });
+    res.json({ caseNumber: c.caseNumber, handoffState: chat.handoffState, handoffStaffId: chat.handoffStaffId } satisfies HandoffAcceptResponse);
   }));
 
   server.post('/api/staff/handoffs/:caseNumber/release', route({ write: true }, async (req, res, { staff }) => {
@@ -345,7 +346,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     const after = await handoff.release(c, staff);
     log.info({ caseId: c.id, staffId: staff.id }, 'handoff released');
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
-    res.json({ caseNumber: c.caseNumber, handoffState: after.handoffState, status: 'resolved' });
+    res.json({ caseNumber: c.caseNumber, handoffState: after.handoffState, status: 'resolved' } satisfies HandoffReleaseResponse);
   }));
 
   // --- live updates --------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 /**
- * The desk page `/staff` and its static files (HTML, script, style, the teams-js bundle), with a CSP that
+ * The desk page `/staff` and its static files (HTML, style, the teams-js and Chart.js bundles), with a CSP that
  * lets only Microsoft Teams frame it. Texts come from `locales/pl/desk.json` through `GET /api/staff/i18n`.
+ * The script is the desk's TypeScript modules (`desk/`), compiled by the build into `dist/public/desk/` and
+ * served as native ES modules at `/staff/desk/…` (same origin: `script-src 'self'`, no bundler).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +49,9 @@ export function registerDesk(server: Server): void {
   const publicDir = findUp('public/staff', 'index.html');
   const localesDir = findUp('locales', 'pl');
   const teamsJs = join(findUp('node_modules/@microsoft/teams-js/dist/umd', 'MicrosoftTeams.min.js'), 'MicrosoftTeams.min.js');
+  const chartJs = join(findUp('node_modules/chart.js/dist', 'chart.umd.min.js'), 'chart.umd.min.js');
+  // Built by `npm run build` (tsc -p desk/tsconfig.json); looked up lazily so that the API still starts without it.
+  const deskDir = () => findUp('dist/public/desk', 'main.js');
   const cache = new Map<string, Buffer>();
   const load = (file: string) => {
     let b = cache.get(file);
@@ -57,6 +62,11 @@ export function registerDesk(server: Server): void {
     return b;
   };
 
+  const notFound = (res: Response) => {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('not found');
+  };
+
   const send = (res: Response, file: string, type: string, extra: Record<string, string> = {}) => {
     res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache', 'Content-Security-Policy': DESK_CSP, ...extra });
     res.end(load(file));
@@ -64,13 +74,30 @@ export function registerDesk(server: Server): void {
 
   server.get('/staff', async (_req: Request, res: Response) => send(res, join(publicDir, 'index.html'), TYPES.html));
   server.get('/staff/vendor/MicrosoftTeams.min.js', async (_req: Request, res: Response) => send(res, teamsJs, TYPES.js, { 'Cache-Control': 'public, max-age=86400' }));
+  server.get('/staff/vendor/chart.umd.min.js', async (_req: Request, res: Response) => send(res, chartJs, TYPES.js, { 'Cache-Control': 'public, max-age=86400' }));
+  // The desk's modules: `main.js`, `api/client.js`, `views/queue.js`, … (one folder level, nothing else).
+  server.get('/staff/desk/*', async (req: Request, res: Response) => {
+    const rel = String(req.params['*'] ?? '');
+    let path = '';
+    if (/^(?:[a-z]+\/)?[a-z0-9-]+\.js$/.test(rel)) {
+      try {
+        path = join(deskDir(), rel);
+      } catch {
+        path = '';
+      }
+    }
+    if (!path || !existsSync(path)) {
+      notFound(res);
+      return;
+    }
+    send(res, path, TYPES.js);
+  });
   server.get('/staff/:file', async (req: Request, res: Response) => {
     const file = String(req.params.file ?? '');
     const m = /^[a-z0-9-]+\.(js|css|svg|png)$/.exec(file);
     const path = m ? join(publicDir, file) : '';
     if (!m || !existsSync(path)) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('not found');
+      notFound(res);
       return;
     }
     send(res, path, TYPES[m[1]]);

@@ -11,6 +11,7 @@ import type { App } from '../app';
 import { jsonBody } from '../http/server';
 import { outageUpdateSchema } from '../services/OutageService';
 import { ValidationError, parseOrThrow } from '../services/validation';
+import type { OutageListResponse, OutageNoticeDto, OutagePreviewResponse, OutagePublishResponse, OutageUpdateResponse } from './dto';
 import type { SessionInfo, StaffAuth } from './StaffAuth';
 import { HttpError, sessionCookieName, staffRoute } from './guard';
 
@@ -44,7 +45,7 @@ export function registerStaffOutages(server: Server, deps: StaffOutagesDeps): vo
     return staffRoute({ auth, log, cookieName }, opts, handler);
   }
 
-  async function view(n: OutageNotice) {
+  async function view(n: OutageNotice): Promise<OutageNoticeDto> {
     return {
       id: n.id, kind: n.kind, title: n.title, message: n.message,
       startsAt: n.startsAt.toISOString(), expectedEndAt: n.expectedEndAt?.toISOString() ?? null,
@@ -56,14 +57,14 @@ export function registerStaffOutages(server: Server, deps: StaffOutagesDeps): vo
   }
 
   server.post('/api/staff/outages/preview', small, route({ write: true, roles: PUBLISHERS }, async (req, res) => {
-    res.json(await app.services.outages.previewAudience(req.body ?? {}));
+    res.json((await app.services.outages.previewAudience(req.body ?? {})) satisfies OutagePreviewResponse);
   }));
 
   server.post('/api/staff/outages', small, route({ write: true, roles: PUBLISHERS }, async (req, res, { staff }) => {
     const { notice, recipients } = await app.alerts.publish(req.body ?? {});
     log.info({ noticeId: notice.id, staffId: staff.id, recipients }, 'outage notice published from the desk');
     res.status(201);
-    res.json({ id: notice.id, recipients });
+    res.json({ id: notice.id, recipients } satisfies OutagePublishResponse);
   }));
 
   server.get('/api/staff/outages', route({}, async (_req, res) => {
@@ -75,7 +76,7 @@ export function registerStaffOutages(server: Server, deps: StaffOutagesDeps): vo
     ]);
     const notices = [];
     for (const n of [...open, ...ended]) notices.push(await view(n));
-    res.json({ notices });
+    res.json({ notices } satisfies OutageListResponse);
   }));
 
   server.patch('/api/staff/outages/:id', small, route({ write: true, roles: PUBLISHERS }, async (req, res, { staff }) => {
@@ -91,6 +92,6 @@ export function registerStaffOutages(server: Server, deps: StaffOutagesDeps): vo
     const r = await app.alerts.update(id, req.body ?? {});
     if (!r) throw new HttpError(404, 'not_found', 'no such outage notice', 'id');
     log.info({ noticeId: id, staffId: staff.id, ended: r.notice.endedAt !== null, recipients: r.recipients }, 'outage notice updated from the desk');
-    res.json({ id, recipients: r.recipients, notice: await view(r.notice) });
+    res.json({ id, recipients: r.recipients, notice: await view(r.notice) } satisfies OutageUpdateResponse);
   }));
 }

@@ -12,6 +12,7 @@ import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
 import { HandoffMiddleware, TranscriptMiddleware, TurnInfoMiddleware } from './middleware';
 import { AnalyticsMiddleware, TaskTelemetry, recordFallback } from './analytics';
+import { engagementTurn } from './engagement';
 import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
 import { foldDiacritics } from '../domain/streets';
@@ -132,6 +133,7 @@ export class KroplaBot extends ActivityHandler {
     const prefs = await this.prefs.get(ctx, {});
     const dc = await this.dialogs.createContext(ctx);
     if (!dc.activeDialog && (await this.answerToOpenCase(ctx, info))) return;
+    if (!dc.activeDialog && (await engagementTurn(dc, this.app, info))) return;
 
     const folded = foldDiacritics(text).replace(/[!.]+$/, '');
     if (PHOTO_READING.test(folded) && photosOf(ctx.activity).length && !(dc.activeDialog && dc.stack[0].id.startsWith('reading.submit'))) {

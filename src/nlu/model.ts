@@ -15,6 +15,7 @@ import { Knowledge, type KnowledgeJson, loadKnowledge } from './knowledge';
 import { LinearModel, type LinearModelJson } from './linear';
 import { Speller, deepFold, mostlyLatin, tokenize, translitUkLatin } from './text';
 import type { Lang } from './types';
+import { LABELLED_FILE } from './labelled';
 
 export const LANGS: Lang[] = ['pl', 'en', 'uk'];
 export const MODEL_VERSION = 4;
@@ -270,7 +271,8 @@ export function corpusFiles(root: string, lang: Lang): string[] {
   const dir = join(root, 'locales', lang, 'nlu');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && f.startsWith('corpus'))
+    // labelled.json: the staff's labels of misunderstood messages (src/nlu/labelled.ts, npm run nlu:labels)
+    .filter((f) => f.endsWith('.json') && (f.startsWith('corpus') || f === LABELLED_FILE))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -61,10 +61,15 @@ export class TurnQueue {
     this.lagTimer.unref();
   }
 
+  /** A longer allowed wait than the default 600 ms (`TURN_MAX_WAIT_MS`) allows proportionally later ticks too. */
+  private get scale(): number {
+    return Math.max(1, this.opts.maxWaitMs / 600);
+  }
+
   /** One timer tick of the watch, `lagMs` late (exposed for tests). */
   tick(now: number, lagMs: number): void {
     this.lagMs = Math.max(0, lagMs);
-    if (this.lagMs > LATE_TICK_MS) {
+    if (this.lagMs > LATE_TICK_MS * this.scale) {
       if (this.lateTicks++ === 0) this.lateSince = now - this.lagMs;
       this.lastLateAt = now;
     } else this.lateTicks = 0;
@@ -80,7 +85,7 @@ export class TurnQueue {
   }
 
   overloadedAt(now: number): boolean {
-    return this.lateTicks >= SUSTAINED_TICKS && this.lastLateAt - this.lateSince >= SUSTAINED_MS && this.demand(now) >= this.opts.concurrency;
+    return this.lateTicks >= SUSTAINED_TICKS && this.lastLateAt - this.lateSince >= SUSTAINED_MS * this.scale && this.demand(now) >= this.opts.concurrency;
   }
 
   /** Turns asked for in the last second (the previous second weighted by what is left of it). */

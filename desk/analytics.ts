@@ -83,3 +83,14 @@ export function containmentSplit(report: AnalyticsReportDto): { contained: numbe
 export function casesSeries(report: AnalyticsReportDto): number[] {
   return [report.cases.filed, report.cases.answeredInTime, report.cases.overdue];
 }
+
+/** A chart label broken into lines of at most `max` characters (Chart.js draws an array as lines). */
+export function wrapLabel(label: string, max = 16): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && (last + ' ' + word).length <= max) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}

@@ -5,7 +5,7 @@
  */
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
 import type { AnalyticsReportDto } from '../../src/staff/dto.js';
-import { casesSeries, checkPeriod, containmentSplit, presetPeriod, PRESETS, tasksSeries, tasksTotal, warsawDate, type Period, type Series } from '../analytics.js';
+import { casesSeries, checkPeriod, containmentSplit, presetPeriod, PRESETS, tasksSeries, tasksTotal, warsawDate, wrapLabel, type Period, type Series } from '../analytics.js';
 import { ApiError } from '../api/client.js';
 import type { DeskContext } from '../context.js';
 import { announce, byId, el, field, loadScript } from '../dom.js';
@@ -133,19 +133,28 @@ function figure(key: string, value: string, testid: string, note?: string): HTML
     el('dd', {}, el('span', { class: 'value', 'data-testid': `value-${testid}`, text: value }), note ? el('span', { class: 'note', text: note }) : null));
 }
 
+function group(id: string, titleKey: string, ...figures: HTMLElement[]): HTMLElement {
+  return el('section', { class: 'card figure-group', 'aria-labelledby': `h-fig-${id}` },
+    el('h3', { id: `h-fig-${id}`, text: t(`desk.stats.group.${titleKey}`) }),
+    el('dl', { class: 'figures' }, ...figures));
+}
+
 function render(ctx: DeskContext, r: AnalyticsReportDto, intents: string[], period: Period): HTMLElement[] {
   const csat = r.csat.responses > 0 && r.csat.average !== null ? t('desk.stats.csatValue', { average: avg.format(r.csat.average) }) : t('desk.stats.csatNone');
-  const figures = el('dl', { class: 'figures', 'data-testid': 'stats-figures' },
-    figure('conversations', num.format(r.conversations), 'conversations'),
-    figure('customerMessages', num.format(r.customerMessages), 'customer-messages'),
-    figure('containment', pct.format(r.containment), 'containment', t('desk.stats.containmentHelp')),
-    figure('tasksTotal', num.format(tasksTotal(r)), 'tasks'),
-    figure('fallbacks', num.format(r.fallbacks), 'fallbacks'),
-    figure('handoffs', num.format(r.handoffs), 'handoffs'),
-    figure('csat', csat, 'csat', r.csat.responses > 0 ? tPlural('desk.stats.csatResponses', r.csat.responses) : undefined),
-    figure('casesFiled', num.format(r.cases.filed), 'cases-filed'),
-    figure('casesInTime', num.format(r.cases.answeredInTime), 'cases-in-time'),
-    figure('casesOverdue', num.format(r.cases.overdue), 'cases-overdue'));
+  const figures = el('div', { class: 'figure-groups', 'data-testid': 'stats-figures' },
+    group('chat', 'chat',
+      figure('conversations', num.format(r.conversations), 'conversations'),
+      figure('customerMessages', num.format(r.customerMessages), 'customer-messages'),
+      figure('tasksTotal', num.format(tasksTotal(r)), 'tasks'),
+      figure('containment', pct.format(r.containment), 'containment', t('desk.stats.containmentHelp'))),
+    group('people', 'people',
+      figure('fallbacks', num.format(r.fallbacks), 'fallbacks'),
+      figure('handoffs', num.format(r.handoffs), 'handoffs'),
+      figure('csat', csat, 'csat', r.csat.responses > 0 ? tPlural('desk.stats.csatResponses', r.csat.responses) : undefined)),
+    group('cases', 'cases',
+      figure('casesFiled', num.format(r.cases.filed), 'cases-filed'),
+      figure('casesInTime', num.format(r.cases.answeredInTime), 'cases-in-time'),
+      figure('casesOverdue', num.format(r.cases.overdue), 'cases-overdue')));
 
   const split = containmentSplit(r);
   const tasks = tasksSeries(r, intentLabel);
@@ -213,13 +222,13 @@ function drawCharts(Chart: ChartCtor, root: HTMLElement): void {
       }
       : {
         type: 'bar',
-        data: { labels, datasets: [{ label: t('desk.stats.count'), data: values, backgroundColor: colors, borderWidth: 0 }] },
+        data: { labels: labels.map((l) => wrapLabel(l, horizontal ? 22 : 14)), datasets: [{ label: t('desk.stats.count'), data: values, backgroundColor: colors, borderWidth: 0 }] },
         options: {
           responsive: true, maintainAspectRatio: false, animation: false, indexAxis: horizontal ? 'y' : 'x',
           plugins: { legend: { display: false } },
           scales: {
-            x: { ticks: { color: fg, font, precision: 0 }, grid: { color: horizontal ? line : 'transparent' }, beginAtZero: true },
-            y: { ticks: { color: fg, font, precision: 0 }, grid: { color: horizontal ? 'transparent' : line }, beginAtZero: true },
+            x: { ticks: { color: fg, font, precision: 0, maxRotation: 0, autoSkip: false }, grid: { color: horizontal ? line : 'transparent' }, beginAtZero: true },
+            y: { ticks: { color: fg, font, precision: 0, autoSkip: false }, grid: { color: horizontal ? 'transparent' : line }, beginAtZero: true },
           },
         },
       };
@@ -279,7 +288,7 @@ function misunderstoodSection(ctx: DeskContext, r: AnalyticsReportDto, intents: 
   sec.append(el('div', { class: 'table-wrap' }, el('table', { class: 'queue misunderstood-table', 'data-testid': 'misunderstood-table', 'aria-describedby': 'misunderstood-help' },
     el('thead', {}, el('tr', {},
       el('th', { scope: 'col', text: t('desk.stats.misunderstood.text') }),
-      el('th', { scope: 'col', text: t('desk.stats.misunderstood.count') }),
+      el('th', { scope: 'col', class: 'num', text: t('desk.stats.misunderstood.count') }),
       el('th', { scope: 'col', text: t('desk.stats.misunderstood.intent') }))),
     body)));
   return sec;

@@ -2,6 +2,7 @@
 import type { WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import { say, turnInfo } from './context';
+import { taskUnfinished } from '../src/bot/analytics';
 
 /** Values a task dialog keeps between steps. */
 export type StepValues = Record<string, unknown> & { customerId?: number };
@@ -25,7 +26,10 @@ export function requireAccount(app: App): WaterfallStep[] {
     async (step) => {
       const info = turnInfo(step.context);
       const id = info.customerId ?? (await app.services.links.linkedCustomerId(info.chat.channel, info.chat.userId));
-      if (!id) return step.endDialog();
+      if (!id) {
+        taskUnfinished(step.context);
+        return step.endDialog();
+      }
       info.customerId = id;
       values(step).customerId = id;
       return step.next();

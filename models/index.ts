@@ -27,12 +27,18 @@ import { DirectLineInbox } from './DirectLineInbox';
 import { AppSetting } from './AppSetting';
 import { FeedEvent } from './FeedEvent';
 import { ImportRun } from './ImportRun';
+import { AnalyticsEvent } from './AnalyticsEvent';
+import { IntentLabel } from './IntentLabel';
+import { CaseFeedback } from './CaseFeedback';
+import { ReminderOptIn } from './ReminderOptIn';
+import { ReminderSent } from './ReminderSent';
 
 export {
   Customer, ServicePoint, Meter, Reading, Invoice, Payment, CaseRecord, CaseMessage, CaseStatusChange,
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
   DirectLineInbox, AppSetting, FeedEvent, ImportRun,
+  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent,
 };
 
 export const ENTITIES = [
@@ -40,4 +46,5 @@ export const ENTITIES = [
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
   DirectLineInbox, AppSetting, FeedEvent, ImportRun,
+  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent,
 ];

@@ -30,6 +30,7 @@ import type { ChannelSender } from './channels/types';
 import { OutboxWorker } from './outbox/OutboxWorker';
 import { WebhookSender, WebhookWorker } from './outbox/WebhookWorker';
 import { EventService } from './services/EventService';
+import { AnalyticsService } from './services/AnalyticsService';
 import { loadDemoData } from './demo/demoData';
 import { KroplaRecognizer, type Recognizer } from './nlu';
 import { KroplaBot } from './bot/KroplaBot';
@@ -54,6 +55,7 @@ export interface Services {
   customers: CustomerService;
   attachments: AttachmentService;
   events: EventService;
+  analytics: AnalyticsService;
 }
 
 export interface AppOptions {
@@ -107,6 +109,7 @@ export class App {
       customers: new CustomerService(ds, events),
       attachments: new AttachmentService(ds),
       events,
+      analytics: new AnalyticsService(ds),
     };
     this.cluster = new Cluster(config.database, config.instanceId, log.child({ area: 'cluster' }));
     this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);

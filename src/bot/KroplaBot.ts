@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
 import { HandoffMiddleware, TranscriptMiddleware, TurnInfoMiddleware } from './middleware';
+import { AnalyticsMiddleware, TaskTelemetry, recordFallback } from './analytics';
 import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
 import { foldDiacritics } from '../domain/streets';
@@ -86,7 +87,8 @@ export class KroplaBot extends ActivityHandler {
     this.prefs = this.conversationState.createProperty<ConversationPrefs>('prefs');
     this.dialogs = new DialogSet(this.dialogState);
     registerDialogs(this.dialogs, app);
-    this.middleware.use(new TurnInfoMiddleware(app, this.prefs), new TranscriptMiddleware(app), new HandoffMiddleware(app));
+    this.dialogs.telemetryClient = new TaskTelemetry(TASK_INTENTS);
+    this.middleware.use(new TurnInfoMiddleware(app, this.prefs), new AnalyticsMiddleware(app), new TranscriptMiddleware(app), new HandoffMiddleware(app));
 
     this.onMessage(async (ctx, next) => {
       await this.onCustomerMessage(ctx);
@@ -339,6 +341,7 @@ export class KroplaBot extends ActivityHandler {
     const recent = prefs.context && info.now.getTime() - Date.parse(prefs.context.at) < 10 * 60_000 && f.split(' ').length <= 10;
     const water = !NOT_WATER_RE.test(f) && (nlu.intent === 'info.question' || WATER_RE.test(f) || Boolean(recent));
     prefs.misses = (prefs.misses ?? 0) + 1;
+    await recordFallback(this.app, ctx);
     if (water && (nlu.intent === 'None' || nlu.intent === 'info.question' || recent)) {
       // A water matter with no answer at hand: say so, and offer a person or a message to the office.
       await say(ctx, 'kb.cannotAnswer', {}, [taskLabel(ctx, 'agent.handoff'), taskLabel(ctx, 'message.send')], { refusal: 'notUnderstood' });

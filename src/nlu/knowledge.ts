@@ -18,6 +18,8 @@ export interface KnowledgeJson {
   prefixes: Record<string, string>;
   utility: string[];
   other: Record<string, string[]>;
+  /** sentences without a request (fillers.json), put around some training examples; not kept in the model */
+  fillers?: { before: string[]; after: string[] };
 }
 
 const EMPTY: KnowledgeJson = { words: {}, suffixes: {}, prefixes: {}, utility: [], other: {} };
@@ -40,7 +42,9 @@ export function loadKnowledge(root: string, lang: Lang): KnowledgeJson {
   for (const [k, v] of Object.entries((lex.prefixes as Record<string, string> | undefined) ?? {})) prefixes[f(k)] = f(v);
   const other: Record<string, string[]> = {};
   for (const [k, v] of Object.entries((dom.other as Record<string, string[]> | undefined) ?? {})) other[k] = v.map(f);
-  return { ...EMPTY, words, suffixes, prefixes, utility: ((dom.utility as string[] | undefined) ?? []).map(f), other };
+  const fil = read('fillers.json') as { before?: string[]; after?: string[] };
+  const fillers = { before: fil.before ?? [], after: fil.after ?? [] };
+  return { ...EMPTY, words, suffixes, prefixes, utility: ((dom.utility as string[] | undefined) ?? []).map(f), other, fillers };
 }
 
 /** Matches folded tokens against word prefixes (≤ 3 letters: the whole word) and phrases. */

@@ -138,7 +138,7 @@ export class LangModel {
       neural: this.neural.toJSON(),
       linear: this.linear.toJSON(),
       gate: this.gate.toJSON(),
-      knowledge: this.knowledge.json,
+      knowledge: { ...this.knowledge.json, fillers: undefined },
       calibration: this.calibration.knots,
     };
   }
@@ -160,9 +160,43 @@ export function setGateWeight(w: number): void {
   GATE_WEIGHT = w;
 }
 
+/** Intents that are small talk: a long story around them is no longer small talk, so they get no fillers. */
+const SMALL_TALK = new Set(['greeting', 'thanks', 'goodbye']);
+/** Long-story examples made per intent at training time (None gets three times as many). */
+export const LONG_PER_INTENT = 12;
+
+/**
+ * Long stories made from short examples: a sentence without a request (fillers.json) before
+ * and/or after the example. The same fillers go around every intent and None, so the model
+ * learns that they say nothing and that a long message is judged by its request.
+ * Deterministic (a fixed pseudo-random sequence), so the model and its hash stay reproducible.
+ */
+export function withLongStories(examples: { text: string; intent: string }[], fillers: KnowledgeJson['fillers']): { text: string; intent: string }[] {
+  if (!fillers || fillers.before.length === 0) return examples;
+  let rnd = 12345;
+  const next = (n: number): number => {
+    rnd = (rnd * 1103515245 + 12345) & 0x7fffffff;
+    return rnd % n;
+  };
+  const byIntent = new Map<string, string[]>();
+  for (const e of examples) if (!SMALL_TALK.has(e.intent) && e.text.split(/\s+/).length <= 12) byIntent.set(e.intent, [...(byIntent.get(e.intent) ?? []), e.text]);
+  const out = [...examples];
+  for (const [intent, texts] of [...byIntent.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const n = Math.min(texts.length, intent === 'None' ? 3 * LONG_PER_INTENT : LONG_PER_INTENT);
+    for (let i = 0; i < n; i++) {
+      const t = texts[next(texts.length)];
+      const before = fillers.before[next(fillers.before.length)];
+      const after = fillers.after.length && next(2) === 0 ? ' ' + fillers.after[next(fillers.after.length)] : '';
+      out.push({ text: `${before} ${t}${after}`, intent });
+    }
+  }
+  return out;
+}
+
 /** Trains one language from (text, intent) pairs. */
-export function trainLang(lang: Lang, examples: { text: string; intent: string }[], knowledge: KnowledgeJson): LangModel {
+export function trainLang(lang: Lang, given: { text: string; intent: string }[], knowledge: KnowledgeJson): LangModel {
   const k = new Knowledge(knowledge);
+  const examples = withLongStories(given, knowledge.fillers);
   const vocab = new Map<string, number>();
   for (const e of examples) for (const t of tokenize(k.normalize(deepFold(e.text)))) if (!/\d/.test(t)) vocab.set(t, (vocab.get(t) ?? 0) + 1);
   const classes = [...new Set(examples.map((e) => e.intent))].sort();

@@ -5,6 +5,8 @@
 import type { Server } from 'restify';
 import type { App } from '../app';
 import { registerStaffApi } from './api';
+import { registerAnalyticsRoutes } from './analytics';
+import { sessionCookieName } from './guard';
 import { registerDesk } from './desk';
 import { EventHub, type DeskEvent } from './EventHub';
 import { handoffServiceFor } from './HandoffService';
@@ -26,6 +28,7 @@ export async function registerStaffRoutes(server: Server, app: App): Promise<voi
   registerDesk(server);
   registerStaffApi(server, { app, auth, handoff, hub });
   registerStaffOutages(server, { app, auth });
+  registerAnalyticsRoutes(server, app, { auth, log: app.log.child({ area: 'staff' }), cookieName: sessionCookieName(app.config.publicUrl) });
 
   app.events.on('case.created', (c) => hub.publish({ type: 'case.created', caseNumber: c.caseNumber }));
   app.events.on('case.customerMessage', (c) => hub.publish({ type: 'case.customerMessage', caseNumber: c.caseNumber }));

@@ -50,7 +50,8 @@ interface Pending {
   due: number;
   resolve: (r: Outcome) => void;
 }
-type Outcome = { kind: 'answered' | 'refused'; ms: number } | { kind: 'lost'; ms: number };
+/** `ms`: from the due time to the reply on the stream; `postMs`: to the POST's answer (the server's own wait shows here). */
+type Outcome = { kind: 'answered' | 'refused' | 'lost'; ms: number; postMs?: number };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -210,13 +211,15 @@ class Conversation {
         clearTimeout(timer);
         resolve(o);
       };
+      let postMs: number | undefined;
       const timer = setTimeout(() => {
-        if (process.env.LOAD_DEBUG) process.stderr.write(`no reply: ${this.conversationId} ${text}\n`);
-        finish({ kind: 'lost', ms: performance.now() - due });
+        if (process.env.LOAD_DEBUG) process.stderr.write(`no reply: ${this.conversationId} ${text} (POST ${postMs === undefined ? 'unanswered' : `answered after ${Math.round(postMs)} ms`})\n`);
+        finish({ kind: 'lost', ms: performance.now() - due, postMs });
       }, timeoutMs);
       post(`${inst.url}/v3/directline/conversations/${this.conversationId}/activities`, this.token, { type: 'message', text, locale: 'pl-PL', from: { id: 'x', role: 'user' }, channelData: { clientActivityID: randomBytes(6).toString('hex') } }).then(
         (r) => {
-          if (r.status === 503 || r.status === 429) return finish({ kind: 'refused', ms: performance.now() - due });
+          postMs = performance.now() - due;
+          if (r.status === 503 || r.status === 429) return finish({ kind: 'refused', ms: performance.now() - due, postMs });
           if (r.status !== 200) {
             if (process.env.LOAD_DEBUG) process.stderr.write(`post ${r.status}: ${r.body.slice(0, 200)}\n`);
             return finish({ kind: 'lost', ms: performance.now() - due });
@@ -225,9 +228,9 @@ class Conversation {
           const early = this.early.get(id);
           if (early !== undefined) {
             this.early.delete(id);
-            return finish({ kind: early ? 'refused' : 'answered', ms: performance.now() - due });
+            return finish({ kind: early ? 'refused' : 'answered', ms: performance.now() - due, postMs });
           }
-          this.waiting.set(id, { due, resolve: finish });
+          this.waiting.set(id, { due, resolve: (o) => finish({ ...o, postMs }) });
         },
         (e: unknown) => {
           if (process.env.LOAD_DEBUG) process.stderr.write(`post failed: ${(e as Error).message}\n`);
@@ -242,6 +245,13 @@ class Conversation {
   }
 }
 
+/**
+ * A message with no reply (answer or busy reply) this long after its due time counts as lost
+ * (`LOAD_LOST_AFTER_MS`, default 90 s); answers later than 30 s are counted apart (`over_30s`), so
+ * that a slow answer is not mistaken for a lost message.
+ */
+const LOST_AFTER_MS = Number(process.env.LOAD_LOST_AFTER_MS ?? 90_000);
+
 const q = (sorted: number[], p: number): number => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] * 10) / 10 : NaN);
 
 interface RunResult {
@@ -251,11 +261,15 @@ interface RunResult {
   answered: number;
   refused: number;
   lost: number;
+  /** Answered or refused, but more than 30 s after the due time. */
+  over_30s: number;
   achieved_per_s: number;
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
   refused_p99_ms: number;
+  /** p99 from the due time to the POST's answer, answered messages: the server's wait before its queue. */
+  post_p99_ms: number;
   /** Server CPU (all instances) per message offered: what a turn costs, whatever else runs on the machine. */
   server_cpu_ms_per_msg: number;
   /** How late the generator itself sent its latest message (its own starvation, if any). */
@@ -276,7 +290,7 @@ async function run(convs: Conversation[], rate: number, seconds: number, offset:
       const due = start + (k * 1000) / rate;
       lag = Math.max(lag, now - due);
       const conv = convs[(k + offset) % convs.length];
-      outcomes.push(conv.send(TEXTS[(k * 7 + Math.floor(k / convs.length) * 3 + offset) % TEXTS.length], due, 30_000));
+      outcomes.push(conv.send(TEXTS[(k * 7 + Math.floor(k / convs.length) * 3 + offset) % TEXTS.length], due, LOST_AFTER_MS));
       k++;
     }
     await new Promise<void>((r) => setImmediate(r));
@@ -287,6 +301,7 @@ async function run(convs: Conversation[], rate: number, seconds: number, offset:
   const answered = all.filter((o) => o.kind === 'answered').map((o) => o.ms).sort((a, b) => a - b);
   const refused = all.filter((o) => o.kind === 'refused').map((o) => o.ms).sort((a, b) => a - b);
   const lost = all.filter((o) => o.kind === 'lost').length;
+  const posted = all.filter((o) => o.kind === 'answered' && o.postMs !== undefined).map((o) => o.postMs as number).sort((a, b) => a - b);
   const wall = Math.max(seconds, (lastAnswer - start) / 1000);
   return {
     offered_per_s: rate,
@@ -295,11 +310,13 @@ async function run(convs: Conversation[], rate: number, seconds: number, offset:
     answered: answered.length,
     refused: refused.length,
     lost,
+    over_30s: all.filter((o) => o.kind !== 'lost' && o.ms > 30_000).length,
     achieved_per_s: Math.round((answered.length / wall) * 10) / 10,
     p50_ms: q(answered, 0.5),
     p99_ms: q(answered, 0.99),
     max_ms: q(answered, 1),
     refused_p99_ms: q(refused, 0.99),
+    post_p99_ms: q(posted, 0.99),
     server_cpu_ms_per_msg: Math.round((cpu / total) * 100) / 100,
     generator_max_lag_ms: Math.round(lag),
   };

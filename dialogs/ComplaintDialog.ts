@@ -2,20 +2,38 @@
  * `complaint.file`: category, description, optional photos/files, contact preference,
  * confirmation, then a case number and the date by which the company must answer.
  */
-import { WaterfallDialog } from 'botbuilder-dialogs';
+import { DialogReason, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { foldDiacritics } from '../src/domain/streets';
 import type { App } from '../src/app';
 import type { CaseCategory } from '../models/CaseRecord';
 import { formatDate } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, ask, attachmentsOf, isYes, promptWith } from './prompts';
-import { slotFromTurn } from './slots';
+import { isCorrection, readYesNo, slotFromTurn } from './slots';
 import { matchChoice } from './parsing';
 import { values } from './steps';
 import { savePhotos } from './ReadingSubmitDialog';
 
 export const COMPLAINT_CATEGORIES: CaseCategory[] = ['invoice', 'meter', 'water_quality', 'pressure', 'staff', 'other'];
 
+const CONTACT_KEYS = ['chat', 'email', 'phone'] as const;
+const contactTitles = (step: WaterfallStepContext): string[] => CONTACT_KEYS.map((k) => tr(step.context, `complaint.contact.${k}`));
+
+/** No files and nothing more: "nie", "brak", "nie mam zdjęcia", "pomiń". */
+const NO_FILES_RE = /^(?:nie|brak|bez|pomin|nic|no|none|skip|ні|немає|не маю)\b/;
+
+/** A message at the files prompt that adds to the description (four words or more, not a "no files"). */
+function addsDetails(said: string): boolean {
+  const n = foldDiacritics(said).toLowerCase().trim();
+  return n.split(/\s+/).length >= 4 && !NO_FILES_RE.test(n) && readYesNo(said) === null;
+}
+
 export class ComplaintDialog extends WaterfallDialog {
+  /** Runs step `index` of this complaint again with `result` (a correction sends the customer back to it). */
+  private rerun(step: WaterfallStepContext, index: number, result: string): Promise<DialogTurnResult> {
+    return this.runStep(step, index, DialogReason.nextCalled, result);
+  }
+
   constructor(app: App) {
     super('complaint.file', [
       async (step) => {
@@ -47,14 +65,15 @@ export class ComplaintDialog extends WaterfallDialog {
         const v = values(step);
         v.attachmentIds = [...((v.attachmentIds as number[] | undefined) ?? []), ...saved];
         if (saved.length) await say(step.context, 'complaint.filesReceived', { n: saved.length });
-        const titles = ['chat', 'email', 'phone'].map((k) => tr(step.context, `complaint.contact.${k}`));
+        // More details typed instead of files ("naliczyli mi 20 kubików, a zawsze mam 10") belong to the description.
+        const said = (step.context.activity.text ?? '').trim();
+        if (addsDetails(said)) v.text = `${String(v.text)}\n${said}`.slice(0, 4000);
+        const titles = contactTitles(step);
         return ask(step, PROMPT.choice, promptWith('contact', tr(step.context, 'complaint.askContact'), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
         const v = values(step);
-        const keys = ['chat', 'email', 'phone'];
-        const titles = keys.map((k) => tr(step.context, `complaint.contact.${k}`));
-        v.contactPreference = keys[Math.max(0, matchChoice(String(step.result), titles))];
+        v.contactPreference = CONTACT_KEYS[Math.max(0, matchChoice(String(step.result), contactTitles(step)))];
         const info = turnInfo(step.context);
         if (v.contactPreference === 'chat') return step.next(null);
         // An address or number typed in this message wins over the one on file.
@@ -68,12 +87,23 @@ export class ComplaintDialog extends WaterfallDialog {
       async (step) => {
         const v = values(step);
         v.contact = typeof step.result === 'string' ? step.result.trim().slice(0, 200) : null;
+        const how = tr(step.context, `complaint.contact.${String(v.contactPreference)}`);
         const summary = tr(step.context, 'complaint.summary', {
-          category: tr(step.context, `complaint.category.${String(v.category)}`), text: String(v.text).slice(0, 300), contact: tr(step.context, `complaint.contact.${String(v.contactPreference)}`),
+          category: tr(step.context, `complaint.category.${String(v.category)}`), text: String(v.text).slice(0, 300), contact: v.contact ? `${how} (${String(v.contact)})` : how,
         });
-        return step.prompt(PROMPT.yesNo, promptWith('yesNo', summary, tr(step.context, 'common.yesNoRetry'), [tr(step.context, 'complaint.send'), tr(step.context, 'common.cancel')]));
+        // "przez czat", "wolę telefon: 600 100 200", "jednak na x@y.pl" correct the contact instead of answering yes or no.
+        const titles = [tr(step.context, 'complaint.send'), tr(step.context, 'common.cancel')];
+        return step.prompt(PROMPT.yesNo, promptWith('yesNo', summary, tr(step.context, 'common.yesNoRetry'), titles, { titles, corrects: ['email', 'phone', 'contact'], correctTitles: contactTitles(step) }));
       },
       async (step) => {
+        if (isCorrection(step.result)) {
+          // Back to the contact step with the corrected choice (an address or number given here is taken at once).
+          const v = values(step);
+          const c = step.result;
+          if (c.slot === 'contact') return this.rerun(step, step.index - 2, String(c.corrected));
+          v.contactPreference = c.slot;
+          return this.rerun(step, step.index - 1, String(c.corrected));
+        }
         const answer = String(step.result);
         if (!(isYes(step.result) || matchChoice(answer, [tr(step.context, 'complaint.send')]) === 0)) {
           await say(step.context, 'complaint.notSent');

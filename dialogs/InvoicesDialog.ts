@@ -3,9 +3,10 @@
  * invoice as a PDF document. Only the customer's own invoices: another number is "not found".
  */
 import type { TurnContext } from 'botbuilder';
-import { WaterfallDialog } from 'botbuilder-dialogs';
+import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import type { Invoice } from '../models';
+import type { NluEntity } from '../src/nlu';
 import { formatCubicMetres, formatDate, formatMoney } from '../src/domain/format';
 import { renderInvoicePdf } from '../src/documents/invoicePdf';
 import { companyInfo } from '../src/documents/company';
@@ -15,8 +16,15 @@ import { matchChoice } from './parsing';
 import { requireAccount, values } from './steps';
 import { appendFreshness } from './freshness';
 import { foldDiacritics } from '../src/domain/streets';
+import { asksIfPaid } from './cues';
 
 const NUMBER = /\bFV\s*\/\s*\d{4}\s*\/\s*\d{1,2}\s*\/\s*\d{1,8}\b/i;
+
+/** Asked to have it sent by e-mail. */
+const BY_MAIL = /\b(?:mail\w*|e-mail\w*|email\w*|meil\w*|poczt\w* (?:e|elektron)|by e-?mail|на пошту|поштою|імейл)/;
+
+/** One latest invoice (not "the last invoices"): "ostatnią fakturę", "kopii ostatniej faktury", "latest invoice". */
+const LATEST_ONE = /\b(?:ostatni(?:a|ej)|najnowsz(?:a|ej)|latest invoice(?!s)|last invoice(?!s)|newest invoice(?!s)|останн(?:ій|ього) рахун)/;
 
 export class InvoicesDialog extends WaterfallDialog {
   constructor(private readonly app: App) {
@@ -37,38 +45,50 @@ export class InvoicesDialog extends WaterfallDialog {
           await this.sendPdf(step.context, customerId, inv);
           return step.endDialog();
         }
-        const period = info.nlu?.entities.find((e) => e.type === 'period');
-        const list = period?.type === 'period'
-          ? await app.services.billing.invoicesIssuedBetween(customerId, period.from, period.to)
+        // "faktury z sierpnia i września": every period named, newest first.
+        const periods = (info.nlu?.entities ?? []).filter((e): e is Extract<NluEntity, { type: 'period' }> => e.type === 'period');
+        const period = periods[0];
+        const list = periods.length
+          ? (await Promise.all(periods.map((p) => app.services.billing.invoicesIssuedBetween(customerId, p.from, p.to)))).flat()
+            .filter((inv, i, all) => all.findIndex((x) => x.number === inv.number) === i).sort((a, b) => b.issueDate.localeCompare(a.issueDate))
           : await app.services.billing.latestInvoices(customerId, 3);
         if (list.length === 0) {
           await say(step.context, period ? 'invoices.noneInPeriod' : 'invoices.none');
           return step.endDialog();
         }
         const shown = list.slice(0, 6);
-        // "fakturę za listopad w PDF", "prześlij ostatnią fakturę": the document at once.
         const text = foldDiacritics(info.nlu?.text ?? '');
-        const wantsFile = /pdf|plik|przeslij|wyslij|mail|send|download|pobra|надішл|файл/.test(text);
-        if (wantsFile && (shown.length === 1 || /ostatni|najnowsz|latest|last|newest|остан/.test(text))) {
-          await this.sendPdf(step.context, customerId, shown[0]);
+        const { unpaid } = await app.services.billing.balance(customerId, info.today);
+        const latest = /ostatni|najnowsz|latest|last|newest|остан/.test(text);
+        if (asksIfPaid(text)) {
+          // "czy faktura z października jest opłacona?": the answer for each invoice asked about, then the PDF offer.
+          const asked = period || latest ? shown.slice(0, period ? 6 : 1) : shown;
+          for (const i of asked) await step.context.sendActivity(this.statusLine(step.context, i, unpaid, info.today));
+          return this.offerPdf(step, asked, tr(step.context, 'invoices.askPdf'));
+        } else if (shown.length === 1 || LATEST_ONE.test(text) || (periods.length > 1 && shown.length <= periods.length && shown.length <= 3)) {
+          // "fakturę za listopad w PDF", "a za październik?", "prześlij ostatnią fakturę", "faktury z sierpnia i września": the documents themselves, with their status.
+          for (const inv of shown.length === 1 || LATEST_ONE.test(text) ? shown.slice(0, 1) : shown) await this.sendPdf(step.context, customerId, inv);
           return step.endDialog();
         }
-        const { unpaid } = await app.services.billing.balance(customerId, info.today);
         const lines = [tr(step.context, period ? 'invoices.headerPeriod' : 'invoices.header', { n: shown.length })];
         for (const i of shown) {
           const open = unpaid.find((u) => u.invoice.number === i.number);
           const status = open ? tr(step.context, 'invoices.unpaidMark', { amount: formatMoney(open.unpaidGrosze) }) : tr(step.context, 'invoices.paidMark');
           lines.push(`${tr(step.context, 'invoices.line', { number: i.number, issued: formatDate(i.issueDate), amount: formatMoney(i.grossAmountGrosze), due: formatDate(i.dueDate), m3: formatCubicMetres(i.consumptionLitres) })} — ${status}`);
         }
-        const titles = shown.map((i) => tr(step.context, 'invoices.pdfButton', { number: i.number }));
-        values(step).titles = titles;
-        values(step).numbers = shown.map((i) => i.number);
         lines.push(tr(step.context, 'invoices.askPdf'));
-        return step.prompt(PROMPT.choice, promptWith('invoice', lines.join('\n'), tr(step.context, 'common.chooseButton'), [...titles, tr(step.context, 'common.noThanks')], { titles: [...titles, tr(step.context, 'common.noThanks')] }));
+        return this.offerPdf(step, shown, lines.join('\n'));
       },
       async (step) => {
         const v = values(step);
         const titles = v.titles as string[];
+        const named = NUMBER.exec(String(step.result))?.[0]?.replace(/\s+/g, '');
+        if (named) {
+          const inv = await app.services.billing.invoiceByNumber(v.customerId as number, named);
+          if (inv) await this.sendPdf(step.context, v.customerId as number, inv);
+          else await say(step.context, 'invoices.notFound', { number: named.toUpperCase() });
+          return step.endDialog();
+        }
         const idx = matchChoice(String(step.result), [...titles, tr(step.context, 'common.noThanks')]);
         if (idx < 0 || idx >= titles.length) {
           await say(step.context, 'common.ok');
@@ -81,6 +101,22 @@ export class InvoicesDialog extends WaterfallDialog {
     ]);
   }
 
+  /** Asks which of `invoices` to send as a PDF (a button each, and "no, thanks"). */
+  private offerPdf(step: WaterfallStepContext, invoices: Invoice[], text: string): Promise<DialogTurnResult> {
+    const titles = invoices.map((i) => tr(step.context, 'invoices.pdfButton', { number: i.number }));
+    values(step).titles = titles;
+    values(step).numbers = invoices.map((i) => i.number);
+    const all = [...titles, tr(step.context, 'common.noThanks')];
+    return step.prompt(PROMPT.choice, promptWith('invoice', text, tr(step.context, 'common.chooseButton'), all, { titles: all }));
+  }
+
+  /** One invoice's payment status, as its own reply. */
+  private statusLine(ctx: TurnContext, i: Invoice, unpaid: Array<{ invoice: Invoice; unpaidGrosze: number }>, today: string): string {
+    const open = unpaid.find((u) => u.invoice.number === i.number);
+    const key = !open ? 'invoices.statusPaid' : i.dueDate < today ? 'invoices.statusOverdue' : 'invoices.statusUnpaid';
+    return tr(ctx, key, { number: i.number, issued: formatDate(i.issueDate), amount: formatMoney(i.grossAmountGrosze), unpaid: formatMoney(open?.unpaidGrosze ?? 0), due: formatDate(i.dueDate) });
+  }
+
   private async sendPdf(ctx: TurnContext, customerId: number, inv: Invoice): Promise<void> {
     const customer = await this.app.services.customers.byId(customerId);
     if (!customer) return;
@@ -89,6 +125,17 @@ export class InvoicesDialog extends WaterfallDialog {
     const unpaid = b.unpaid.find((u) => u.invoice.number === inv.number)?.unpaidGrosze ?? 0;
     const pdf = await renderInvoicePdf({ customer, servicePoint: sp ?? null, invoice: inv, unpaidGrosze: unpaid, company: companyInfo(this.app.config.companyNip) });
     const text = tr(ctx, unpaid > 0 ? 'invoices.pdfUnpaid' : 'invoices.pdfPaid', { number: inv.number, amount: formatMoney(unpaid), due: formatDate(inv.dueDate) });
-    await ctx.sendActivity(fileActivity(text, pdf, 'application/pdf', `${inv.number.replace(/\//g, '-')}.pdf`));
+    const name = `${inv.number.replace(/\//g, '-')}.pdf`;
+    await ctx.sendActivity(fileActivity(text, pdf, 'application/pdf', name));
+    // "prześlij fakturę mailem": also to the address on file, and say where it went.
+    const asked = foldDiacritics(turnInfo(ctx).nlu?.text ?? '');
+    if (BY_MAIL.test(asked) && !/e-?faktur/.test(asked)) {
+      if (customer.email) {
+        await this.app.mailer.send({ to: customer.email, subject: tr(ctx, 'invoices.mailSubject', { number: inv.number }), text: tr(ctx, 'invoices.mailText', { number: inv.number }), attachments: [{ filename: name, content: pdf, contentType: 'application/pdf' }] });
+        await say(ctx, 'invoices.mailed', { email: customer.email });
+      } else {
+        await say(ctx, 'invoices.noEmail');
+      }
+    }
   }
 }

@@ -155,7 +155,8 @@ export class KnowledgeBase {
     const f = ` ${fold(text)} `;
     const cued = [...this.entries.values()].find((e) => e.cues?.some((c) => f.includes(c)));
     if (cued && best?.entry.id !== cued.id) best = { entry: cued, score: Math.max(best?.score ?? 0, minScore), coverage: 1, cued: true };
-    else if (cued && best) best.cued = true;
+    // The cue names the topic: a long message around it does not dilute the match.
+    else if (cued && best) best = { ...best, score: Math.max(best.score, minScore), coverage: 1, cued: true };
     return best && best.score >= minScore && best.coverage >= minCoverage ? best : null;
   }
 }

@@ -40,8 +40,10 @@ export function matchChoice(text: string, titles: string[]): number {
   if (exact >= 0) return exact;
   const containing = folded.map((f, i) => (n.includes(f) ? i : -1)).filter((i) => i >= 0);
   if (containing.length === 1) return containing[0];
-  if (n.length >= 3) {
-    const partial = folded.map((f, i) => (f.includes(n) || f.split(' ').some((w) => w.length >= 4 && n.split(' ').includes(w)) ? i : -1)).filter((i) => i >= 0);
+  // A yes or a no is never a partial match ("nie" is not "Telefonicznie").
+  if (n.length >= 3 && parseYesNo(n) === null) {
+    // Whole words only: the answer starts a word of the title, or shares a word of 4+ letters with it.
+    const partial = folded.map((f, i) => (f.split(' ').some((w) => w.startsWith(n)) || ` ${f} `.includes(` ${n} `) || f.split(' ').some((w) => w.length >= 4 && n.split(' ').includes(w)) ? i : -1)).filter((i) => i >= 0);
     if (partial.length === 1) return partial[0];
   }
   return -1;

@@ -6,7 +6,7 @@
 import { type Activity, type Attachment, MessageFactory } from 'botbuilder';
 import { type DialogSet, type DialogTurnResult, type PromptOptions, type PromptValidatorContext, type WaterfallStepContext, TextPrompt, AttachmentPrompt } from 'botbuilder-dialogs';
 import { buttons, marked, turnInfo, type Slot } from './context';
-import { markSlotUsed, promptSlot, readAnswer, readYesNo, slotFromTurn } from './slots';
+import { markSlotUsed, promptSlot, readAnswer, readYesNo, slotFromTurn, type PromptSlot } from './slots';
 
 export const PROMPT = {
   freeText: 'prompt.freeText',
@@ -45,11 +45,11 @@ const text = (pc: PromptValidatorContext<string>) => (pc.recognized.succeeded ? 
 function slotValidator(fallback: Slot) {
   return async (pc: PromptValidatorContext<string>): Promise<boolean> => {
     const said = text(pc);
-    const spec = promptSlot(pc.options) ?? { slot: fallback, titles: (pc.options.validations as ChoiceValidation | undefined)?.titles ?? [], corrects: undefined, answers: undefined };
+    const spec: PromptSlot = promptSlot(pc.options) ?? { slot: fallback, titles: (pc.options.validations as ChoiceValidation | undefined)?.titles ?? [] };
     const { slot, titles } = spec;
     const info = turnInfo(pc.context);
     const nlu = info.nlu && info.nlu.text.trim() === said ? info.nlu : null;
-    const value = readAnswer(slot, { text: said, nlu, titles, answers: spec.answers, attachments: pc.context.activity.attachments?.length ?? 0, mode: 'answer' }, spec.corrects);
+    const value = readAnswer(slot, { text: said, nlu, titles, answers: spec.answers, attachments: pc.context.activity.attachments?.length ?? 0, mode: 'answer' }, spec.corrects, spec.correctTitles);
     // A meter photo answers the reading prompt (read by OCR in the reading dialog).
     if (slot === 'meterValue' && (pc.context.activity.attachments ?? []).some((a) => /^data:image\//i.test(a.contentUrl ?? ''))) {
       (pc.recognized as { value: unknown }).value = said;

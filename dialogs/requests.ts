@@ -50,6 +50,8 @@ export function splitRequests(text: string, recognizer: Recognizer, opts: { lang
         intent = `kb:${hit.entry.id}`;
       }
     }
+    // "…nie mam iBOK-a, numer klienta to 100234" is not a request of its own: it fills the linking that the task next to it needs.
+    if (kind === 'task' && intent === 'account.link') kind = 'none';
     const prev = parts[parts.length - 1];
     if (kind === 'none' && prev) prev.text += ` ${p}`;
     else if (prev && prev.kind === 'none') parts[parts.length - 1] = { text: `${prev.text} ${p}`, kind, intent };

@@ -93,7 +93,9 @@ export function readYesNo(text: string): boolean | null {
   const direct = parseYesNo(text);
   if (direct !== null) return direct;
   const n = norm(text);
-  if (/^(tak|jasne|pewnie|oczywiscie|ok|okej|dobrze|zgoda|zgadza sie|potwierdzam|prosze|poprosze|yes|yeah|yep|sure|correct|right|так|звісно|звичайно|добре|авжеж|ага)\b/.test(n)) return true;
+  if (/^(tak|jasne|pewnie|oczywiscie|ok|okej|dobrze|zgoda|zgadza sie|potwierdzam|yes|yeah|yep|sure|correct|right|так|звісно|звичайно|добре|авжеж|ага)\b/.test(n)) return true;
+  // "poproszę" is a yes; "proszę dzwonić na 512 300 400" is a request of its own.
+  if (/^(prosze|poprosze)\b/.test(n) && n.split(' ').length <= 3) return true;
   // "nie, mam nowy mail…" is a no; "nie mam wody na Mikołowskiej…" is not an answer at all.
   if (/^(nie|no|nope|ні|не)\b/.test(n) && (n.split(' ').length <= 3 || /^\s*(nie|no|nope|ні|не)\s*[,.;:!—–-]/i.test(text))) return false;
   if (/\b(zgadza sie|wszystko sie zgadza|dokladnie tak|tak jest|wysylaj|wyslij|zapisz|zapisuj|wlacz|zglos|potwierdzam|that.?s right|go ahead|please do|так,? )\b/.test(n)) return true;
@@ -202,12 +204,24 @@ const READERS: Record<Slot, Reader> = {
   },
   invoice: (i) => {
     if (i.mode === 'prefill') return null;
+    // An invoice named by its number is that invoice, offered or not ("nie, prześlij FV/2026/11/000007").
+    const named = i.nlu?.entities.find((x) => x.type === 'invoiceNumber');
+    if (named?.type === 'invoiceNumber') return named.value;
     const c = chosen(i);
     if (c) return c;
+    // "ta z listopada": the offered invoice issued in that month (its number says the month: FV/2026/11/…).
+    const period = i.nlu?.entities.find((x) => x.type === 'period');
+    if (period?.type === 'period') {
+      const inMonth = i.titles.filter((t) => {
+        const m = /FV\/(\d{4})\/(\d{2})\//.exec(t);
+        return m !== null && `${m[1]}-${m[2]}-01` >= period.from.slice(0, 7) + '-01' && `${m[1]}-${m[2]}-01` < period.to;
+      });
+      if (inMonth.length === 1) return inMonth[0];
+    }
     const yn = readYesNo(i.text);
     if (yn === false && i.titles.length) return i.titles[i.titles.length - 1];
-    // "tak, poproszę" when one invoice is offered (its button and "no, thanks")
-    if (yn === true && i.titles.length === 2) return i.titles[0];
+    // "tak, poproszę": the newest of the offered invoices (the first button; the last is "no, thanks")
+    if (yn === true && i.titles.length >= 2) return i.titles[0];
     if (/ostatni|najnowsz|latest|last|newest|остан/.test(norm(i.text)) && i.titles.length >= 2) return i.titles[0];
     return null;
   },
@@ -241,10 +255,16 @@ export interface Correction {
  * The answer to a prompt: its own slot's value, or — when the prompt allows correcting an
  * earlier slot (`corrects`) and the message gives that one without a plain yes — the correction.
  */
-export function readAnswer(slot: Slot, input: SlotInput, corrects?: Slot): SlotValue | Correction | null {
-  if (corrects && readYesNo(input.text) !== true) {
-    const c = readSlot(corrects, input);
-    if (c !== null) return { corrected: c, slot: corrects };
+export function readAnswer(slot: Slot, input: SlotInput, corrects?: Slot | readonly Slot[], correctTitles?: string[]): SlotValue | Correction | null {
+  if (corrects) {
+    const yes = readYesNo(input.text) === true;
+    // The earlier slots are read with their own options (a contact choice at a "send it?" question);
+    // after a plain yes only a new address or number counts ("tak, ale proszę na x@y.pl").
+    for (const earlier of typeof corrects === 'string' ? [corrects] : corrects) {
+      if (yes && earlier !== 'email' && earlier !== 'phone') continue;
+      const c = readSlot(earlier, correctTitles ? { ...input, titles: correctTitles } : input);
+      if (c !== null) return { corrected: c, slot: earlier };
+    }
   }
   return readSlot(slot, input);
 }
@@ -255,11 +275,20 @@ export function isCorrection(v: unknown): v is Correction {
 }
 
 /** The slot and button titles an active prompt was started with (from its stored options). */
-export function promptSlot(options: PromptOptions | undefined): { slot: Slot; titles: string[]; corrects?: Slot; answers?: string } | null {
+export function promptSlot(options: PromptOptions | undefined): PromptSlot | null {
   const marks = (options?.prompt as { channelData?: { kropla?: KroplaMarks } } | undefined)?.channelData?.kropla;
   if (!marks?.expects) return null;
-  const v = (options?.validations ?? {}) as { titles?: string[]; corrects?: Slot; answers?: string };
-  return { slot: marks.expects, titles: v.titles ?? [], corrects: v.corrects, answers: v.answers };
+  const v = (options?.validations ?? {}) as Omit<PromptSlot, 'slot'>;
+  return { slot: marks.expects, titles: v.titles ?? [], corrects: v.corrects, correctTitles: v.correctTitles, answers: v.answers };
+}
+
+/** What a waiting prompt expects: its slot and buttons, and the earlier slots an answer may correct instead (read with `correctTitles`). */
+export interface PromptSlot {
+  slot: Slot;
+  titles: string[];
+  corrects?: Slot | readonly Slot[];
+  correctTitles?: string[];
+  answers?: string;
 }
 
 /** Slots whose answer is free text: never mistaken for a new task or a question. */

@@ -26,7 +26,8 @@ export type Understanding =
 export interface AnswerInput {
   slot: Slot;
   titles: string[];
-  corrects?: Slot;
+  corrects?: Slot | readonly Slot[];
+  correctTitles?: string[];
   answers?: string;
   text: string;
   nlu: NluResult | null;
@@ -71,14 +72,16 @@ export function understand(i: AnswerInput): Understanding {
   const freeText = FREE_TEXT_SLOTS.includes(i.slot);
   if (nlu && nlu.intent === 'agent.handoff' && nlu.score >= 0.85 && !freeText) return { kind: 'handoff' };
 
-  const value = readAnswer(i.slot, { text: i.text, nlu, titles: i.titles, answers: i.answers, attachments: i.attachments, mode: 'answer' }, i.corrects);
+  const value = readAnswer(i.slot, { text: i.text, nlu, titles: i.titles, answers: i.answers, attachments: i.attachments, mode: 'answer' }, i.corrects, i.correctTitles);
   const strongTask = nlu && i.tasks.includes(nlu.intent) && nlu.intent !== i.task && nlu.score >= 0.8;
   if (value !== null) {
     // Free text takes anything — except a clear question to answer first, or (for an address) a clearly different task.
     if (freeText || i.slot === 'address') {
       const words = n.split(' ').length;
-      const hit = words <= 12 ? questionHit(i.text, nlu, i.locale) : null;
-      if (hit) return { kind: 'question', hit };
+      // A message to the office is often itself a question: it is the message. A complaint's description answers only a question that names its topic.
+      const asksFirst = i.slot !== 'description' || (i.task !== 'message.send' && i.task !== 'complaint.file');
+      const hit = words <= 12 && i.task !== 'message.send' ? questionHit(i.text, nlu, i.locale) : null;
+      if (hit && (asksFirst || hit.cued)) return { kind: 'question', hit };
       if (i.slot === 'address' && strongTask && !nlu?.entities.some((e) => e.type === 'address')) return { kind: 'switch', intent: nlu.intent };
     }
     return { kind: 'value', value };

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The satisfaction question (CSAT, contracts §10) of one case: asked once (the unique case id),
@@ -12,6 +12,7 @@ export class CaseFeedback {
   @Column({ type: 'integer', unique: true })
   caseId: number;
 
+  @Index()
   @Column({ type: 'integer' })
   chatId: number;
 

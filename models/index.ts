@@ -27,6 +27,7 @@ import { DirectLineInbox } from './DirectLineInbox';
 import { AppSetting } from './AppSetting';
 import { FeedEvent } from './FeedEvent';
 import { ImportRun } from './ImportRun';
+import { RateCounter } from './RateCounter';
 import { AnalyticsEvent } from './AnalyticsEvent';
 import { IntentLabel } from './IntentLabel';
 import { CaseFeedback } from './CaseFeedback';
@@ -38,7 +39,7 @@ export {
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
   DirectLineInbox, AppSetting, FeedEvent, ImportRun,
-  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent,
+  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent, RateCounter,
 };
 
 export const ENTITIES = [
@@ -46,5 +47,5 @@ export const ENTITIES = [
   Attachment, ChatConversation, ChatLink, LinkCode, LinkAttempt, OutageNotice, OutageStreet,
   AlertSubscription, StaffUser, StaffSession, OutboxMessage, BotStateItem, TranscriptEntry, DirectLineActivity, DirectLineConversation,
   DirectLineInbox, AppSetting, FeedEvent, ImportRun,
-  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent,
+  AnalyticsEvent, IntentLabel, CaseFeedback, ReminderOptIn, ReminderSent, RateCounter,
 ];

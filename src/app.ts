@@ -31,6 +31,8 @@ import { OutboxWorker } from './outbox/OutboxWorker';
 import { WebhookSender, WebhookWorker } from './outbox/WebhookWorker';
 import { EventService } from './services/EventService';
 import { AnalyticsService } from './services/AnalyticsService';
+import { ReminderService } from './services/ReminderService';
+import { CsatService } from './services/CsatService';
 import { loadDemoData } from './demo/demoData';
 import { KroplaRecognizer, type Recognizer } from './nlu';
 import { KroplaBot } from './bot/KroplaBot';
@@ -56,6 +58,8 @@ export interface Services {
   attachments: AttachmentService;
   events: EventService;
   analytics: AnalyticsService;
+  reminders: ReminderService;
+  csat: CsatService;
 }
 
 export interface AppOptions {
@@ -96,7 +100,7 @@ export class App {
     const events = new EventService(ds);
     events.webhooks = config.webhook !== null;
     events.onCommitted = () => this.webhookWorker?.poke();
-    this.services = {
+    const services: Omit<Services, 'reminders' | 'csat'> = {
       imports: new ImportService(ds),
       billing: new BillingService(ds),
       readings: new ReadingService(ds, undefined, events),
@@ -111,6 +115,7 @@ export class App {
       events,
       analytics: new AnalyticsService(ds),
     };
+    this.services = { ...services, reminders: new ReminderService({ ds, config, services }), csat: new CsatService({ ds, services, pokeWorkers: () => this.pokeWorkers() }) };
     this.cluster = new Cluster(config.database, config.instanceId, log.child({ area: 'cluster' }));
     this.mailer = new Mailer(config.smtpUrl, config.mailFrom, config.mailDir);
     this.alerts = new AlertService(this.services.outages, this.services.outbox, log, config.outageReminderHours);
@@ -183,6 +188,12 @@ export class App {
     }, 60_000);
     remind.unref();
     this.timers.push(remind);
+    // Reminders (contracts §9): the day's run once REMINDERS_AT has passed, on one instance (claimed per day).
+    const daily = setInterval(() => {
+      this.runDailyReminders().catch((e: unknown) => this.log.error({ err: e }, 'daily reminders failed'));
+    }, 60_000);
+    daily.unref();
+    this.timers.push(daily);
     // Retention of files no case holds (see AttachmentService.sweep), hourly.
     const sweep = setInterval(() => {
       this.services.attachments.sweep().catch((e: unknown) => this.log.error({ err: e }, 'file retention sweep failed'));
@@ -191,6 +202,22 @@ export class App {
     this.timers.push(sweep);
     const watch = watchDatabaseFile(this);
     if (watch) this.timers.push(watch);
+  }
+
+  /**
+   * The automatic daily reminder run: once REMINDERS_AT has passed in Katowice, the first instance to
+   * claim the day (a row in app_setting) runs it. Returns how many were queued (0 when not its turn).
+   */
+  async runDailyReminders(now = new Date()): Promise<number> {
+    const due = this.services.reminders.scheduledRun(now);
+    if (!due) return 0;
+    const sql = sqlOf(this.ds);
+    const claimed = await sql.run('INSERT INTO app_setting ("key", "value") VALUES ($1, $2) ON CONFLICT ("key") DO NOTHING', [`reminders.run.${due.today}`, this.config.instanceId]);
+    if (!claimed) return 0;
+    const queued = await this.services.reminders.run(due.today, due.at);
+    this.log.info({ day: due.today, queued }, 'daily reminders queued');
+    if (queued) this.pokeWorkers();
+    return queued;
   }
 
   /** The port actually listened on (PORT=0 picks a free one). */

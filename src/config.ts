@@ -62,6 +62,8 @@ export interface Config {
   caseAnswerDays: number;
   /** Hours before a planned outage when subscribers are reminded. */
   outageReminderHours: number;
+  /** Reminders (contracts §9): the daily run's time in Katowice (`REMINDERS_AT`, HH:MM) and whether a run may name its own day (`ALLOW_CLOCK_OVERRIDE=1`). */
+  reminders: { at: string; allowClockOverride: boolean };
   /** SMTP URL for e-mail codes; without it mails are written to `data/outbox/`. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -184,6 +186,10 @@ export function loadConfig(env: Env = process.env): Config {
   const billingHook = url(env, 'WEBHOOK_URL', null);
   const billingSecret = env.WEBHOOK_SECRET || '';
   if (billingHook && billingSecret.length < 16) throw new ConfigError('WEBHOOK_SECRET', 'must be set (at least 16 characters) when WEBHOOK_URL is set: receivers check the signature with it');
+  const remindersAt = env.REMINDERS_AT || '09:00';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(remindersAt)) throw new ConfigError('REMINDERS_AT', `expected HH:MM (Europe/Warsaw), got "${remindersAt}"`);
+  const clockOverride = env.ALLOW_CLOCK_OVERRIDE ?? '0';
+  if (clockOverride !== '0' && clockOverride !== '1') throw new ConfigError('ALLOW_CLOCK_OVERRIDE', `expected 0 or 1, got "${clockOverride}"`);
   const dataDir = env.DATA_DIR || './data';
   const companyNip = (env.COMPANY_NIP || '1234563218').replace(/[\s-]/g, '');
   const nipSum = [6, 5, 7, 2, 3, 4, 5, 6, 7].reduce((acc, w, i) => acc + w * Number(companyNip[i]), 0) % 11;
@@ -224,6 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhook: billingHook ? { url: billingHook, secret: billingSecret } : null,
     caseAnswerDays: int(env, 'CASE_ANSWER_DAYS', 14, 1, 365),
     outageReminderHours: int(env, 'OUTAGE_REMINDER_HOURS', 24, 1, 24 * 30),
+    reminders: { at: remindersAt, allowClockOverride: clockOverride === '1' },
     smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
     mailFrom: env.MAIL_FROM || 'Kropla <kropla@wodociagi.katowice.pl>',
     mailDir: `${dataDir}/outbox`,

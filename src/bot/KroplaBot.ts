@@ -12,6 +12,7 @@ import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
 import { HandoffMiddleware, TranscriptMiddleware, TurnInfoMiddleware } from './middleware';
 import { AnalyticsMiddleware, TaskTelemetry, recordFallback } from './analytics';
+import { engagementTurn } from './engagement';
 import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
 import { foldDiacritics } from '../domain/streets';
@@ -24,6 +25,7 @@ import { understand, questionHit } from '../../dialogs/understanding';
 import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
 import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
 import { photosOf } from '../../dialogs/ReadingPhotoDialog';
+import { cuedTask } from '../../dialogs/cues';
 
 /** A photo captioned with this is a meter reading to read from the photo. */
 const PHOTO_READING = /\bodczyt|meter reading|показник/i;
@@ -34,39 +36,8 @@ export type { ConversationPrefs } from './state';
 const ACT = 0.55;
 /** Words about water, sewage, meters and bills: such a question is never refused as out of scope. */
 const WATER_RE = /wod|kanaliz|scie|sciek|wodomierz|licznik|podlicznik|rur|kran|hydrant|faktur|rachun|oplat|nadplat|odset|awari|ibok|bok\b|water|sewage|meter|pipe|tap|bill|invoice|вод|каналіз|лічильн|рахун|труб/;
-/**
- * Words that name a task outright. When NLU is unsure, a task among its candidates that the
- * message names wins; a strong cue (an emergency, the word "reklamacja") wins over an unsure guess.
- */
-const TASK_CUES: Array<[string, RegExp, boolean]> = [
-  ['outage.report', /\b(cofa|cofn|cofo|zalew|zalal|zalan|pekl|pekla rura|wybil|wybilo|leje sie|tryska|wyplywa|wylewa|gnojow|szambo|studzienk|burst|flood|прорив|затоп)/, true],
-  ['complaint.file', /reklamac|complaint|скарг/, true],
-  ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
-  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
-  ['invoices.list', /faktur|invoice|рахун|\bfv\s*\//, false],
-  ['consumption.report', /zuzy|zuzyc|ile wody|consumption|how much water|споживан/, false],
-  ['payment.info', /\bqr\b|numer konta|nr konta|na jakie konto|numer rachunku|dane do przelewu|account number/, false],
-  ['balance.check', /wplat|doszl|saldo|zaleg|do zaplaty|dlug|\bowe\b|balance|борг|баланс/, false],
-  ['outage.subscribe', /alert|powiadom|informowa|info o (przerw|awari|wylacz)|dostawac info|notify|сповіщ/, false],
-  ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
-  ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
-];
 /** Requests that are not about water at all (writing, weather, jokes): out of scope even with "woda" in them. */
 const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod|horoskop|wypracowan|poem|joke|song|weather|вірш|пісн|погод/;
-
-/** The task a message names when NLU is unsure (see {@link TASK_CUES}), or null. */
-function cuedTask(nlu: NluResult, confident: boolean): string | null {
-  const f = foldDiacritics(nlu.text);
-  const top = nlu.intents.slice(0, 4).map((i) => i.intent);
-  // A number said with "licznik"/"odczyt" is a reading.
-  if (!confident && nlu.entities.some((e) => e.type === 'meterValue') && /licznik|wodomierz|odczyt|stan|meter|reading|лічильн|показ/.test(f)) return nlu.intent === 'reading.submit' ? null : 'reading.submit';
-  for (const [intent, re, strong] of TASK_CUES) {
-    if (!re.test(f)) continue;
-    if (strong && (!confident || ['outage.report', 'message.send', 'outage.check'].includes(nlu.intent))) return intent === nlu.intent ? null : intent;
-    if (!confident && top.includes(intent)) return intent;
-  }
-  return null;
-}
 
 /** Asking to go back to the interrupted task in words. */
 const RESUME_RE = /wroc|wracam|wracajmy|kontynu|dokoncz|dalej z|go back|continue|resume|поверн|продовж/;
@@ -132,6 +103,7 @@ export class KroplaBot extends ActivityHandler {
     const prefs = await this.prefs.get(ctx, {});
     const dc = await this.dialogs.createContext(ctx);
     if (!dc.activeDialog && (await this.answerToOpenCase(ctx, info))) return;
+    if (!dc.activeDialog && (await engagementTurn(dc, this.app, info))) return;
 
     const folded = foldDiacritics(text).replace(/[!.]+$/, '');
     if (PHOTO_READING.test(folded) && photosOf(ctx.activity).length && !(dc.activeDialog && dc.stack[0].id.startsWith('reading.submit'))) {
@@ -282,7 +254,7 @@ export class KroplaBot extends ActivityHandler {
       }
       return;
     }
-    const parts = splitRequests(nlu.text, this.app.recognizer, { language: info.locale, today: info.now, tasks: TASK_INTENTS, cue: (n) => cuedTask(n, TASK_INTENTS.includes(n.intent) && n.score >= 0.8) });
+    const parts = splitRequests(nlu.text, this.app.recognizer, { language: info.locale, today: info.now, tasks: TASK_INTENTS, cue: (n) => cuedTask(n, TASK_INTENTS.includes(n.intent) && n.score >= 0.8, { loose: false }) });
     if (parts.length >= 2) {
       prefs.misses = 0;
       prefs.queue = parts.map((p) => ({ intent: p.intent, text: p.text }));
@@ -381,7 +353,7 @@ export class KroplaBot extends ActivityHandler {
     const nlu: NluResult | null = info.nlu;
     const clearTask = nlu && TASK_INTENTS.includes(nlu.intent) && nlu.score >= 0.8 && !['complaint.file', 'message.send', 'case.status'].includes(nlu.intent);
     // "Tak, dziś licznik pokazuje 121 m3" answers the staff's question even though it reads like a task.
-    const answersQuestion = /^(tak|nie|yes|no|так|ні)(?![\p{L}])/iu.test(text);
+    const answersQuestion = readYesNo(text) !== null;
     if ((clearTask && !answersQuestion) || commandIntent(text) || intentForButton(text)) return false;
     await this.app.services.cases.addCustomerAnswer(c, text);
     this.app.events.emit('case.customerMessage', c, text);

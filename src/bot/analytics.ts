@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { NullTelemetryClient, type Middleware, type TelemetryEvent, type TurnContext } from 'botbuilder';
 import type { App } from '../app';
+import { offerAfterTasks } from './engagement';
 import { turnInfo } from '../../dialogs/context';
 
 /** What one turn collects until it ends. */
@@ -30,8 +31,10 @@ export class TaskTelemetry extends NullTelemetryClient {
 
   override trackEvent(e: TelemetryEvent): void {
     if (e.name !== 'WaterfallComplete') return;
-    const id = String(e.properties?.DialogId ?? '');
-    if (!this.tasks.includes(id) || NOT_TASKS.has(id)) return;
+    const dialogId = String(e.properties?.DialogId ?? '');
+    // a task's own sub-dialogs (`reading.submit.value` asking the value again) finish that task
+    const id = this.tasks.includes(dialogId) ? dialogId : (this.tasks.find((task) => dialogId.startsWith(`${task}.`)) ?? '');
+    if (!id || NOT_TASKS.has(id)) return;
     turns.getStore()?.completed.push(id);
   }
 }
@@ -41,9 +44,9 @@ export function taskUnfinished(ctx: TurnContext): void {
   ctx.turnState.set(UNFINISHED, true);
 }
 
-/** Writes the turn's completed tasks when the turn is over. Runs after TurnInfoMiddleware. */
+/** Writes the turn's completed tasks when the turn is over, and offers reminders that fit them. Runs after TurnInfoMiddleware. */
 export class AnalyticsMiddleware implements Middleware {
-  constructor(private readonly app: Pick<App, 'services' | 'log'>) {}
+  constructor(private readonly app: App) {}
 
   async onTurn(ctx: TurnContext, next: () => Promise<void>): Promise<void> {
     const record: TurnRecord = { completed: [] };
@@ -56,6 +59,7 @@ export class AnalyticsMiddleware implements Middleware {
       // analytics must never break a conversation
       this.app.log.warn({ err: e }, 'analytics: task events not recorded');
     }
+    await offerAfterTasks(ctx, this.app, turnInfo(ctx), record.completed);
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Backpressure for customer turns: at most `concurrency` turns run at once, the rest wait in
  * arrival order, and a turn is admitted only while the wait is short (fewer than `maxQueued`
- * waiting, the oldest waiting less than `maxWaitMs`, and the event loop not later than that). Past that the channel answers at once
+ * waiting, the oldest waiting less than `maxWaitMs`, and the event loop not later than that, nor
+ * late tick after tick: a process short of CPU whose requests wait before they reach this queue,
+ * see {@link TurnQueue.watchEventLoop}). Past that the channel answers at once
  * with the polite "very many people are writing" reply instead of letting everyone wait longer
  * and longer. Turns of one conversation still run one after another (the channel chains them).
  *
@@ -16,6 +18,11 @@ export interface TurnQueueOptions {
   maxWaitMs: number;
 }
 
+/** A timer tick this late (ms) counts as late; {@link SUSTAINED_TICKS} in a row spanning {@link SUSTAINED_MS} is an overload. */
+const LATE_TICK_MS = 100;
+const SUSTAINED_TICKS = 3;
+const SUSTAINED_MS = 400;
+
 export class TurnQueue {
   private running = 0;
   /** Admitted turns not started yet (waiting for their conversation or for a slot). */
@@ -25,23 +32,43 @@ export class TurnQueue {
   refused = 0;
   /** How late the event loop last ran a 100 ms timer, ms: the wait of work not yet in this queue. */
   private lagMs = 0;
+  /** Consecutive late ticks (each more than {@link LATE_TICK_MS} late) and when the first of them was due. */
+  private lateTicks = 0;
+  private lateSince = 0;
+  private lastLateAt = 0;
   private lagTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: TurnQueueOptions) {}
 
   /**
    * Watches the event loop: when the process is short of CPU, requests wait before they reach this
-   * queue (unread sockets, pending callbacks), so a late loop also refuses new turns.
+   * queue (unread sockets, pending callbacks, stream frames) while the turns themselves start at
+   * once, so a late loop also refuses new turns: at once when it is later than `maxWaitMs` with
+   * every slot taken, and when it has been late tick after tick (an overload, whatever the slots).
    */
   watchEventLoop(): void {
     if (this.lagTimer) return;
     let expected = performance.now() + 100;
     this.lagTimer = setInterval(() => {
       const now = performance.now();
-      this.lagMs = Math.max(0, now - expected);
+      this.tick(now, now - expected);
       expected = now + 100;
     }, 100);
     this.lagTimer.unref();
+  }
+
+  /** One timer tick of the watch, `lagMs` late (exposed for tests). */
+  tick(now: number, lagMs: number): void {
+    this.lagMs = Math.max(0, lagMs);
+    if (this.lagMs > LATE_TICK_MS) {
+      if (this.lateTicks++ === 0) this.lateSince = now - this.lagMs;
+      this.lastLateAt = now;
+    } else this.lateTicks = 0;
+  }
+
+  /** Whether the loop has been late tick after tick: requests wait unread, however idle the turn slots look. */
+  get overloaded(): boolean {
+    return this.lateTicks >= SUSTAINED_TICKS && this.lastLateAt - this.lateSince >= SUSTAINED_MS;
   }
 
   stop(): void {
@@ -57,8 +84,9 @@ export class TurnQueue {
   /** Whether a new turn may join the queue; counts it as admitted when so (`force`: always, e.g. a recovered turn). */
   admit(now = performance.now(), force = false): boolean {
     const oldest = this.waiting[0];
-    // A late loop counts only while every slot is taken: one slow turn (a photo read) alone is no overload.
-    const late = (this.lagMs > this.opts.maxWaitMs && this.running >= this.opts.concurrency) || (oldest !== undefined && now - oldest.since > this.opts.maxWaitMs);
+    // A late loop counts at once only while every slot is taken (one slow turn, a photo read, alone is no
+    // overload); a loop late tick after tick is one, however idle the slots look.
+    const late = (this.lagMs > this.opts.maxWaitMs && this.running >= this.opts.concurrency) || (oldest !== undefined && now - oldest.since > this.opts.maxWaitMs) || this.overloaded;
     if (!force && (this.admitted >= this.opts.maxQueued || late)) {
       this.refused++;
       return false;

@@ -7,7 +7,8 @@ import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { App } from '../app';
 import { CASE_STATUSES } from '../../models/CaseRecord';
-import { ValidationError, parseOrThrow } from '../services/validation';
+import { ValidationError, isoDate, parseOrThrow } from '../services/validation';
+import { isoDateInWarsaw } from '../domain/format';
 import { jsonBody, sendError } from './server';
 
 function sameSecret(a: string, b: string): boolean {
@@ -55,6 +56,7 @@ export function adminRoute(app: App, handler: Handler) {
   };
 }
 
+const remindersRunSchema = z.object({ today: z.string({ error: 'expected a date YYYY-MM-DD' }).pipe(isoDate).optional() });
 const linkCodeSchema = z.object({ customerNumber: z.string().regex(/^\d{4,20}$/, 'expected the customer number (digits)') });
 
 export function registerAdminRoutes(server: Server, app: App): void {
@@ -87,6 +89,18 @@ export function registerAdminRoutes(server: Server, app: App): void {
     const bot = app.telegramUsername();
     res.status(201);
     res.json({ code, expiresAt: expiresAt.toISOString(), telegramDeepLink: bot ? `https://t.me/${bot}?start=${code.replace('-', '')}` : null });
+  }));
+
+  // Reminders (contracts §9): the daily run now; `today` (tests, demos) only with ALLOW_CLOCK_OVERRIDE=1.
+  server.post('/api/admin/reminders/run', small, adminRoute(app, async (req, res) => {
+    const body = parseOrThrow(remindersRunSchema, req.body ?? {});
+    if (body.today !== undefined && !app.config.reminders.allowClockOverride) throw new ValidationError('today', 'a run for another day needs ALLOW_CLOCK_OVERRIDE=1 on the server');
+    const now = new Date();
+    const today = body.today ?? isoDateInWarsaw(now);
+    const queued = await app.services.reminders.run(today, body.today !== undefined ? app.services.reminders.runInstant(today) : now);
+    if (queued) app.pokeWorkers();
+    app.log.info({ day: today, queued }, 'reminders run');
+    res.json({ queued });
   }));
 
   server.post('/api/admin/outages', small, adminRoute(app, async (req, res) => {

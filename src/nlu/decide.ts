@@ -16,20 +16,35 @@ export const RULE_SCORE = 0.97;
 
 const READING_ONLY = /^[\s\d.,:=-]*(?:m3|m³|м3|м³)?[\s.]*$/u;
 
+/** When a message names another provider and no utility word, P(None) ≥ this × P(not the utility's). */
+export const OTHER_ONLY_FLOOR = 1;
+
 export interface Decision {
   intents: { intent: string; score: number }[];
+  domain?: { utility: number; other: string[] };
   /** top score before calibration */
   raw: number;
   rule: boolean;
 }
 
 export function decide(model: LangModel, input: string, entities: NluEntity[]): Decision {
-  const { probs, unknownRatio, content } = model.classify(input);
+  const { probs, unknownRatio, content, inDomain, other, utilityWord } = model.classify(input);
+  // another provider's or service's words and none of the utility's: None is at least as likely
+  // as the domain classifier says the message is not ours
+  if (other.length > 0 && !utilityWord) {
+    const none = probs.get('None') ?? 0;
+    const floor = OTHER_ONLY_FLOOR * (1 - inDomain);
+    if (floor > none) {
+      const rest = 1 - none;
+      for (const [c, v] of probs) probs.set(c, c === 'None' ? floor : rest > 0 ? (v * (1 - floor)) / rest : 0);
+    }
+  }
+  const domain = { utility: Math.round(inDomain * 1e4) / 1e4, other };
   let intents = [...probs.entries()].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
   const rule = ruleIntent(input, entities);
   if (rule) {
     intents = [{ intent: rule, score: RULE_SCORE }, ...intents.filter((i) => i.intent !== rule).map((i) => ({ ...i, score: i.score * (1 - RULE_SCORE) }))];
-    return { intents, raw: RULE_SCORE, rule: true };
+    return { intents, raw: RULE_SCORE, rule: true, domain };
   }
   if (intents[0].intent !== 'None') {
     const oov = content >= 2 && unknownRatio >= OOV_THRESHOLD && entities.length === 0;
@@ -46,7 +61,7 @@ export function decide(model: LangModel, input: string, entities: NluEntity[]): 
   // the runner-ups keep their proportions within what the calibrated top score leaves
   const scale = raw < 1 ? (1 - cal) / (1 - raw) : 0;
   intents = [{ intent: intents[0].intent, score: cal }, ...intents.slice(1).map((i) => ({ intent: i.intent, score: Math.min(cal, i.score * scale) }))];
-  return { intents, raw, rule: false };
+  return { intents, raw, rule: false, domain };
 }
 
 /** Deterministic answers for messages that are nothing but a number, a link code or a case number. */

@@ -39,10 +39,11 @@ export class KroplaRecognizer implements Recognizer {
     const entities = extractEntities(input, language, opts.today ?? new Date());
     const model = this.models.get(language) ?? this.models.get('pl');
     let intents: { intent: string; score: number }[] = [];
-    if (model && input.trim()) intents = decide(model, input, entities).intents;
+    let domain: NluResult['domain'];
+    if (model && input.trim()) ({ intents, domain } = decide(model, input, entities));
     if (intents.length === 0) intents = [{ intent: 'None', score: 1 }];
     while (intents.length < 3) intents.push({ intent: 'None', score: 0 });
     intents = intents.map((i) => ({ intent: i.intent, score: Math.min(1, Math.max(0, Math.round(i.score * 1e4) / 1e4)) }));
-    return { text: input, language, intent: intents[0].intent, score: intents[0].score, intents, entities };
+    return { text: input, language, intent: intents[0].intent, score: intents[0].score, intents, entities, ...(domain ? { domain } : {}) };
   }
 }

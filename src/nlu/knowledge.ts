@@ -19,7 +19,7 @@ export interface KnowledgeJson {
   utility: string[];
   other: Record<string, string[]>;
   /** sentences without a request (fillers.json), put around some training examples; not kept in the model */
-  fillers?: { before: string[]; after: string[] };
+  fillers?: { before: string[]; after: string[]; other?: string[] };
 }
 
 const EMPTY: KnowledgeJson = { words: {}, suffixes: {}, prefixes: {}, utility: [], other: {} };
@@ -42,8 +42,8 @@ export function loadKnowledge(root: string, lang: Lang): KnowledgeJson {
   for (const [k, v] of Object.entries((lex.prefixes as Record<string, string> | undefined) ?? {})) prefixes[f(k)] = f(v);
   const other: Record<string, string[]> = {};
   for (const [k, v] of Object.entries((dom.other as Record<string, string[]> | undefined) ?? {})) other[k] = v.map(f);
-  const fil = read('fillers.json') as { before?: string[]; after?: string[] };
-  const fillers = { before: fil.before ?? [], after: fil.after ?? [] };
+  const fil = read('fillers.json') as { before?: string[]; after?: string[]; other?: string[] };
+  const fillers = { before: fil.before ?? [], after: fil.after ?? [], other: fil.other ?? [] };
   return { ...EMPTY, words, suffixes, prefixes, utility: ((dom.utility as string[] | undefined) ?? []).map(f), other, fillers };
 }
 

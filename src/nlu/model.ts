@@ -15,6 +15,7 @@ import { Knowledge, type KnowledgeJson, loadKnowledge } from './knowledge';
 import { LinearModel, type LinearModelJson } from './linear';
 import { Speller, deepFold, mostlyLatin, tokenize, translitUkLatin } from './text';
 import type { Lang } from './types';
+import { LABELLED_FILE } from './labelled';
 
 export const LANGS: Lang[] = ['pl', 'en', 'uk'];
 export const MODEL_VERSION = 4;
@@ -51,6 +52,9 @@ export interface Classified {
   inDomain: number;
   unknownRatio: number;
   content: number;
+  /** other providers/services named (domain.json categories) and whether a utility word is there */
+  other: string[];
+  utilityWord: boolean;
 }
 export interface ModelJson {
   version: number;
@@ -123,7 +127,9 @@ export class LangModel {
     const rest = 1 - pNone;
     const probs = new Map<string, number>();
     for (const [c, v] of mix) probs.set(c, c === 'None' ? none : rest > 0 ? ((1 - none) * v) / rest : 0);
-    return { probs, inDomain, unknownRatio: p.content ? p.unknown / p.content : 0, content: p.content, tokens: p.tokens.length };
+    const other = p.domain.filter((d) => d.startsWith('d:o:')).map((d) => d.slice(4));
+    const utilityWord = p.domain.includes('d:u');
+    return { probs, inDomain, unknownRatio: p.content ? p.unknown / p.content : 0, content: p.content, tokens: p.tokens.length, other, utilityWord };
   }
 
   static fromJSON(lang: Lang, j: LangModelJson): LangModel {
@@ -193,10 +199,44 @@ export function withLongStories(examples: { text: string; intent: string }[], fi
   return out;
 }
 
+/** Tasks whose phrasing another provider shares ("ile mam do zapłaty" at the electricity company). */
+const SHARED_TASKS = new Set(['balance.check', 'invoices.list', 'payment.info', 'reading.submit', 'readings.history', 'consumption.report', 'complaint.file', 'case.status', 'outage.check', 'outage.report', 'outage.subscribe', 'outage.unsubscribe', 'forms.download', 'einvoice.activate', 'agent.handoff', 'contact.info', 'account.link']);
+/** Other-provider near-misses made at training time per task (see withOtherProviders). */
+export const OTHER_PER_INTENT = 6;
+
+/**
+ * Near-misses made from task examples that carry no utility word: another provider or service
+ * named after them (fillers.json "other": "ile mam do zapłaty" + "za prąd") makes them None.
+ * Deterministic, like withLongStories.
+ */
+export function withOtherProviders(examples: { text: string; intent: string }[], knowledge: Knowledge, other: string[] | undefined): { text: string; intent: string }[] {
+  if (!other || other.length === 0) return examples;
+  let rnd = 54321;
+  const next = (n: number): number => {
+    rnd = (rnd * 1103515245 + 12345) & 0x7fffffff;
+    return rnd % n;
+  };
+  const out = [...examples];
+  const byIntent = new Map<string, string[]>();
+  for (const e of examples) {
+    if (!SHARED_TASKS.has(e.intent) || /\d/.test(e.text) || e.text.split(/\s+/).length > 8) continue;
+    const d = knowledge.domainFeatures(tokenize(knowledge.normalize(deepFold(e.text))));
+    if (d.includes('d:u') || !d.includes('d:none')) continue;
+    byIntent.set(e.intent, [...(byIntent.get(e.intent) ?? []), e.text]);
+  }
+  for (const [, texts] of [...byIntent.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (let i = 0; i < Math.min(OTHER_PER_INTENT, texts.length); i++) {
+      const t = texts[next(texts.length)].replace(/[\s?.!]+$/u, '');
+      out.push({ text: `${t} ${other[next(other.length)]}`, intent: 'None' });
+    }
+  }
+  return out;
+}
+
 /** Trains one language from (text, intent) pairs. */
 export function trainLang(lang: Lang, given: { text: string; intent: string }[], knowledge: KnowledgeJson): LangModel {
   const k = new Knowledge(knowledge);
-  const examples = withLongStories(given, knowledge.fillers);
+  const examples = withOtherProviders(withLongStories(given, knowledge.fillers), k, knowledge.fillers?.other);
   const vocab = new Map<string, number>();
   for (const e of examples) for (const t of tokenize(k.normalize(deepFold(e.text)))) if (!/\d/.test(t)) vocab.set(t, (vocab.get(t) ?? 0) + 1);
   const classes = [...new Set(examples.map((e) => e.intent))].sort();
@@ -231,7 +271,8 @@ export function corpusFiles(root: string, lang: Lang): string[] {
   const dir = join(root, 'locales', lang, 'nlu');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && f.startsWith('corpus'))
+    // labelled.json: the staff's labels of misunderstood messages (src/nlu/labelled.ts, npm run nlu:labels)
+    .filter((f) => f.endsWith('.json') && (f.startsWith('corpus') || f === LABELLED_FILE))
     .sort()
     .map((f) => join(dir, f));
 }

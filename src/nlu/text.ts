@@ -188,7 +188,12 @@ const UK_LATIN_ONE: Record<string, string> = {
   p: 'п', q: 'к', r: 'р', s: 'с', t: 'т', u: 'у', v: 'в', w: 'в', x: 'кс', y: 'и', z: 'з', "'": 'ь',
 };
 
+/** Ukrainian in Polish letters ("szczo", "choczu", "rachunok"): sz/cz/rz, and ch is х. */
+const UK_POLISH_MULTI: [string, string][] = [['szcz', 'щ'], ['sz', 'ш'], ['cz', 'ч'], ['rz', 'ж'], ['ch', 'х']];
+
 export function translitUkLatin(folded: string): string {
+  const polishStyle = /sz|cz|rz/.test(folded) && !/kh|zh|sh/.test(folded);
+  const multis = polishStyle ? [...UK_POLISH_MULTI, ...UK_LATIN_MULTI] : UK_LATIN_MULTI;
   return folded.replace(/(?<![\p{L}\p{N}])[a-z']+(?![\p{L}\p{N}])/gu, (w) => {
     if (UK_LATIN_KEEP.has(w) || w.startsWith('zz')) return w;
     // "-yi"/"-yy" at the end is the adjective ending -ий (folded "ии"), not ї
@@ -196,7 +201,7 @@ export function translitUkLatin(folded: string): string {
     if (end) w = w.slice(0, -2);
     let out = '';
     for (let i = 0; i < w.length; ) {
-      const multi = UK_LATIN_MULTI.find(([from]) => w.startsWith(from, i));
+      const multi = multis.find(([from]) => w.startsWith(from, i));
       if (multi) {
         out += multi[1];
         i += multi[0].length;

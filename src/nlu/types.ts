@@ -18,6 +18,13 @@ export interface NluResult {
   score: number;
   intents: { intent: string; score: number }[];
   entities: NluEntity[];
+  /**
+   * The domain decision behind the intent: P(the message is the water utility's) from the domain
+   * classifier, and the other providers or services the message names (energy, gas, heat, telecom,
+   * bank, shop, waste, transport, city, housing, state, …; see locales/<lang>/nlu/domain.json) — so a
+   * None answer can say who handles it. Optional: absent for rule answers and empty messages.
+   */
+  domain?: { utility: number; other: string[] };
 }
 
 export interface Recognizer {

@@ -1,6 +1,6 @@
 /** Chats (where proactive messages go), their transcripts, and erasure on request (GDPR). */
 import type { DataSource, EntityManager } from 'typeorm';
-import { AlertSubscription, Attachment, BotStateItem, CaseRecord, ChatConversation, ChatLink, DirectLineActivity, OutboxMessage, TranscriptEntry } from '../../models';
+import { ReminderOptIn, AlertSubscription, Attachment, BotStateItem, CaseRecord, ChatConversation, ChatLink, DirectLineActivity, OutboxMessage, TranscriptEntry } from '../../models';
 import { sqlOf, toDate, type Sql } from '../db/sql';
 
 type ChatRow = Omit<ChatConversation, 'createdAt' | 'updatedAt' | 'blockedAt' | 'id' | 'handoffStaffId'> & { id: number | string; handoffStaffId: number | string | null; createdAt: unknown; updatedAt: unknown; blockedAt: unknown };
@@ -97,6 +97,7 @@ export class ChatService {
     return this.ds.transaction(async (em) => {
       await em.getRepository(ChatLink).delete({ channel: chat.channel, channelUserId: chat.userId });
       await em.getRepository(AlertSubscription).delete({ chatId: chat.id });
+      await em.getRepository(ReminderOptIn).delete({ chatId: chat.id });
       await em.getRepository(OutboxMessage).delete({ chatId: chat.id, status: 'queued' });
       const open = await em
         .getRepository(CaseRecord)

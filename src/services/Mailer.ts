@@ -1,5 +1,5 @@
 /**
- * Outgoing e-mail (link codes). With `SMTP_URL` it sends through nodemailer; without it every
+ * Outgoing e-mail (link codes, invoices asked for by e-mail). With `SMTP_URL` it sends through nodemailer; without it every
  * mail is written as an .eml file to `data/outbox/`, so a demo or a test can read it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,8 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** Files sent with the mail (an invoice PDF). */
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 export class Mailer {
@@ -26,12 +28,22 @@ export class Mailer {
 
   async send(mail: Mail): Promise<void> {
     if (this.transport) {
-      await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+      await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
       return;
     }
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`);
     const subject = `=?UTF-8?B?${Buffer.from(mail.subject).toString('base64')}?=`;
-    writeFileSync(file, `From: ${this.from}\r\nTo: ${mail.to}\r\nSubject: ${subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${mail.text}\r\n`);
+    const head = `From: ${this.from}\r\nTo: ${mail.to}\r\nSubject: ${subject}\r\nMIME-Version: 1.0\r\n`;
+    if (!mail.attachments?.length) {
+      writeFileSync(file, `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${mail.text}\r\n`);
+      return;
+    }
+    const boundary = `kropla-${randomBytes(8).toString('hex')}`;
+    const parts = [
+      `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${mail.text}\r\n`,
+      ...mail.attachments.map((a) => `--${boundary}\r\nContent-Type: ${a.contentType}; name="${a.filename}"\r\nContent-Disposition: attachment; filename="${a.filename}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${a.content.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n`),
+    ];
+    writeFileSync(file, `${head}Content-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n${parts.join('')}--${boundary}--\r\n`);
   }
 }

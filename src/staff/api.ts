@@ -274,6 +274,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     // Closing a case whose chat waits for or talks with a person gives the chat back to Kropla and tells the customer.
     if (body.status !== undefined && handedOff && CLOSED.includes(body.status)) await handoff.release(c, staff);
     if (body.status !== undefined) await app.services.cases.setStatus(c.id, body.status, `staff:${staff.id}`);
+    if (body.status === 'resolved') await app.services.csat.ask(c);
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
     const fresh = (await app.services.cases.byNumber(c.caseNumber)) as CaseRecord;
     res.json({ caseNumber: fresh.caseNumber, status: fresh.status, assigneeId: fresh.assigneeId } satisfies CasePatchResponse);
@@ -298,6 +299,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     }
     const target = body.status ?? (live || CLOSED.includes(c.status) ? undefined : 'waiting_for_customer');
     if (target && target !== c.status) await app.services.cases.setStatus(c.id, target, `staff:${staff.id}`);
+    if (target === 'resolved') await app.services.csat.ask(c);
     if (c.assigneeId === null) await app.ds.getRepository(CaseRecord).update({ id: c.id }, { assigneeId: staff.id });
     log.info({ caseId: c.id, staffId: staff.id, delivery }, 'staff reply');
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
@@ -344,6 +346,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     const chat = c.chatId !== null ? await app.services.chats.byId(c.chatId) : null;
     if (chat?.handoffState === 'live' && chat.handoffStaffId !== staff.id && !isSupervisor(staff)) throw new HttpError(403, 'not_your_chat', 'another staff member is talking with this customer');
     const after = await handoff.release(c, staff);
+    await app.services.csat.ask(c);
     log.info({ caseId: c.id, staffId: staff.id }, 'handoff released');
     hub.publish({ type: 'case.updated', caseNumber: c.caseNumber });
     res.json({ caseNumber: c.caseNumber, handoffState: after.handoffState, status: 'resolved' } satisfies HandoffReleaseResponse);

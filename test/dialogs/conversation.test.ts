@@ -9,7 +9,7 @@ import { KnowledgeBase } from '../../dialogs/knowledge';
 import { readSlot, readYesNo } from '../../dialogs/slots';
 import { understand } from '../../dialogs/understanding';
 import { TASK_INTENTS } from '../../dialogs';
-import { buttonsOf, chat, linkChat, sharedRecognizer, testApp, type TestChat } from '../support/botHarness';
+import { buttonsOf, chat, linkedChat, sharedRecognizer, testApp, type TestChat } from '../support/botHarness';
 
 let app: App;
 beforeAll(async () => {
@@ -19,11 +19,7 @@ afterAll(async () => {
   await app.stop();
 });
 
-async function linked(customerNumber = '100234'): Promise<TestChat> {
-  const c = chat(app);
-  await linkChat(app, c, customerNumber);
-  return c;
-}
+const linked = (customerNumber = '100234'): Promise<TestChat> => linkedChat(app, customerNumber);
 
 const expects = (a: Partial<Activity> | undefined): string | undefined => (a?.channelData as { kropla?: { expects?: string } } | undefined)?.kropla?.expects;
 const refusal = (a: Partial<Activity> | undefined): string | undefined => (a?.channelData as { kropla?: { refusal?: string } } | undefined)?.kropla?.refusal;

@@ -1,5 +1,5 @@
 import type { App } from '../../src/app';
-import { buttonsOf, chat, linkChat, testApp, tempDbPath, type TestChat } from '../support/botHarness';
+import { buttonsOf, chat, linkedChat, testApp, tempDbPath, type TestChat } from '../support/botHarness';
 
 let app: App;
 beforeAll(async () => {
@@ -9,11 +9,7 @@ afterAll(async () => {
   await app.stop();
 });
 
-async function linked(customerNumber = '100234'): Promise<TestChat> {
-  const c = chat(app);
-  await linkChat(app, c, customerNumber);
-  return c;
-}
+const linked = (customerNumber = '100234'): Promise<TestChat> => linkedChat(app, customerNumber);
 
 describe('balance, invoices, payment', () => {
   test('balance of an overdue customer lists overdue invoices with due dates (1 turn)', async () => {

@@ -72,6 +72,22 @@ describe('TurnQueue', () => {
 });
 
 describe('TurnQueue and a late event loop', () => {
+  it('refuses while the loop is late tick after tick even with idle slots (requests wait before the queue), and admits once on time', () => {
+    const q = new TurnQueue({ concurrency: 8, maxQueued: 100, maxWaitMs: 600 });
+    const t0 = performance.now();
+    q.tick(t0, 250); // one late tick: a slow moment, no overload
+    expect(q.admit()).toBe(true);
+    q.release();
+    q.tick(t0 + 350, 250);
+    q.tick(t0 + 700, 250); // three in a row over 0.9 s: requests are waiting unread
+    expect(q.overloaded).toBe(true);
+    expect(q.admit()).toBe(false);
+    q.tick(t0 + 800, 2); // on time again
+    expect(q.overloaded).toBe(false);
+    expect(q.admit()).toBe(true);
+    q.release();
+  });
+
   it('refuses while the event loop runs late (CPU shortage) and admits again when it catches up', async () => {
     const q = new TurnQueue({ concurrency: 1, maxQueued: 100, maxWaitMs: 200 });
     q.watchEventLoop();

@@ -4,7 +4,8 @@
  * - a message posted at instance B is answered on a stream opened at instance A, and a token issued
  *   by A opens the chat at B without DIRECTLINE_SECRET (the generated secret is shared);
  * - desk events published at one instance reach the other;
- * - exactly one instance leads a job (the Telegram poller), and another takes over when it dies.
+ * - exactly one instance leads a job (the Telegram poller), and another takes over when it dies;
+ * - the web chat's rate limits (tokens per address, messages per conversation) hold in total, not per instance.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +23,11 @@ let url: string;
 const apps: App[] = [];
 const dirs: string[] = [];
 
-async function instance(name: string, demo: boolean): Promise<App> {
+async function instance(name: string, demo: boolean, env: Record<string, string> = {}): Promise<App> {
   const dir = mkdtempSync(join(tmpdir(), 'kropla-cluster-'));
   dirs.push(dir);
   const app = await createApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, DEMO_DATA: demo ? '1' : '0', LOG_LEVEL: 'silent', DATA_DIR: dir, ADMIN_API_TOKEN: 'cluster-admin-token-123456', INSTANCE_ID: name }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, DEMO_DATA: demo ? '1' : '0', LOG_LEVEL: 'silent', DATA_DIR: dir, ADMIN_API_TOKEN: 'cluster-admin-token-123456', INSTANCE_ID: name, ...env }),
   );
   await app.start();
   apps.push(app);
@@ -112,4 +113,26 @@ test('exactly one instance leads a job; another takes over when the leader goes'
   } finally {
     for (const c of clusters) await c.stop();
   }
+});
+
+test('rate limits are shared: tokens per address and messages per conversation count at both instances together', async () => {
+  url = await freshPostgresUrl(); // counters of its own (the other tests asked for tokens from this address too)
+  const limits = { WEBCHAT_TOKEN_RATE_PER_MIN: '6', WEBCHAT_MESSAGE_RATE_PER_MIN: '4' };
+  const a = await instance('rate-a', true, limits);
+  const b = await instance('rate-b', false, limits);
+  const conv = await openConversation(a.url); // the first of the address's six tokens
+  const posted: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const r = await call((i % 2 ? b : a).url, 'POST', `/v3/directline/conversations/${conv.conversationId}/activities`, { token: conv.token, body: { type: 'message', text: 'dzień dobry', locale: 'pl-PL' } });
+    posted.push(r.status);
+  }
+  // Four in total; each instance alone would have taken three of the six.
+  expect(posted).toEqual([200, 200, 200, 200, 429, 429]);
+
+  const tokens: number[] = [];
+  for (let i = 0; i < 7; i++) tokens.push((await call((i % 2 ? b : a).url, 'POST', '/api/webchat/token')).status);
+  expect(tokens).toEqual([200, 200, 200, 200, 200, 429, 429]); // five more make six
+  const refused = await call(b.url, 'POST', '/api/webchat/token');
+  expect(refused.status).toBe(429);
+  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 });

@@ -112,9 +112,11 @@ describe('handoff', () => {
     expect((await env.app.services.cases.byNumber(n))!.status).toBe('resolved');
     out = await outbox(chat.id);
     expect(JSON.parse(out[2].activity).text).toBe(t('pl', 'desk.handoff.released'));
+    // then the satisfaction question (issue 18), after the release notice
+    expect(JSON.parse(out[3].activity).text).toBe(t('pl', 'csat.question', { caseNumber: n }));
     // Released twice: conflict, nothing more sent.
     expect((await anna.call('POST', `/api/staff/handoffs/${n}/release`)).status).toBe(409);
-    expect(await outbox(chat.id)).toHaveLength(3);
+    expect(await outbox(chat.id)).toHaveLength(4);
   });
 
   test('outside office hours the chat stays with the bot and the case waits for the morning', async () => {

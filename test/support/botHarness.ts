@@ -78,3 +78,10 @@ export async function linkChat(app: App, c: TestChat, customerNumber = '100234')
   const reply = await c.text(code);
   if (!reply.includes(customerNumber)) throw new Error(`linking failed: ${reply}`);
 }
+
+/** A new chat already linked to `customerNumber` (the way iBOK links it). */
+export async function linkedChat(app: App, customerNumber = '100234'): Promise<TestChat> {
+  const c = chat(app);
+  await linkChat(app, c, customerNumber);
+  return c;
+}

@@ -11,10 +11,11 @@ import { jsonBody, sendError } from '../../http/server';
 import { LOOSE_FILE_TTL_MS } from '../../services/AttachmentService';
 import { AttemptLog } from '../../services/attempts';
 import type { DirectLineChannel, UploadedFile } from './channel';
-import { authorize, baseUrl, clientAddress, cors, originAllowed } from './http';
+import { authorize, baseUrl, cors, originAllowed } from './http';
 import { absolutize, ALLOWED_UPLOAD_TYPES, parseWatermark, safeFileName, sniffType } from './mapping';
 import { boundaryOf, MultipartError, parseMultipart } from './multipart';
-import { RateLimiter } from './rateLimit';
+import { rateLimit, type RateResult } from './rateLimit';
+import { sqlOf } from '../../db/sql';
 import { StreamHub } from './streams';
 import { newConversationId, newUserId } from './tokens';
 
@@ -51,8 +52,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLineChannel): void {
   const cfg = app.config.webchat;
-  const tokenLimiter = new RateLimiter(cfg.tokenRatePerMinute, 60_000);
-  const messageLimiter = new RateLimiter(cfg.messageRatePerMinute, 60_000);
+  // Shared by the instances on PostgreSQL (contracts §11), in memory on SQLite's one instance.
+  const tokenLimiter = rateLimit(sqlOf(app.ds), app.cluster.shared, 'dl-token', cfg.tokenRatePerMinute, 60_000);
+  const messageLimiter = rateLimit(sqlOf(app.ds), app.cluster.shared, 'dl-msg', cfg.messageRatePerMinute, 60_000);
   const log = dl.log;
   const uploads = new AttemptLog(app.ds);
 
@@ -88,7 +90,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     }
   };
 
-  const limited = (res: Response, r: ReturnType<RateLimiter['hit']>): boolean => {
+  const limited = (res: Response, r: RateResult): boolean => {
     if (r.ok) return false;
     res.setHeader('Retry-After', String(r.retryAfterSeconds));
     sendError(res, 429, 'too_many_requests', `too many requests; try again in ${r.retryAfterSeconds} s`);
@@ -105,7 +107,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   }
 
   server.post('/api/webchat/token', route(async (req, res) => {
-    if (limited(res, tokenLimiter.hit(clientAddress(req, app.config.trustProxy)))) return;
+    if (limited(res, await tokenLimiter.hit(addressPseudonym(requestAddressKey(req, app.config.trustProxy))))) return;
     const scope = { conv: newConversationId(), user: newUserId() };
     const { token, expires_in } = dl.tokens.issue(scope);
     res.setHeader('Cache-Control', 'no-store');
@@ -141,9 +143,9 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
   server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
     const claims = authorize(req, res, dl.tokens, req.params.id);
     if (!claims) return;
-    if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
+    if (!(await dl.store.exists(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
     const body = req.body as { type?: unknown } | undefined;
-    if (body?.type !== 'typing' && limited(res, messageLimiter.hit(claims.conv))) return;
+    if (body?.type !== 'typing' && limited(res, await messageLimiter.hit(claims.conv))) return;
     const r = await dl.receive(claims.conv, claims.user, body, [], { address: requestAddressKey(req, app.config.trustProxy) });
     if (!r.ok) return sendError(res, 400, 'invalid', r.message, r.field);
     if (r.value.retryAfterSeconds) res.setHeader('Retry-After', String(r.value.retryAfterSeconds)); // saturated: answered with the busy reply
@@ -155,7 +157,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     if (!claims) return;
     const watermark = parseWatermark(query(req).watermark);
     if (watermark === null) return sendError(res, 400, 'invalid', 'watermark must be a number', 'watermark');
-    if (!(await dl.store.conversation(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation');
+    if (!(await dl.store.exists(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation');
     const rows = await dl.store.after(claims.conv, watermark, 100);
     const base = baseUrl(req, app);
     res.json({ activities: rows.map((r) => absolutize(r.activity, base)), watermark: String(rows.length ? rows[rows.length - 1].seq : watermark) });
@@ -170,7 +172,7 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
       req.resume(); // discard what the client still sends
     };
     if (!(await dl.store.conversation(claims.conv))) return refuse(404, 'not_found', 'no such conversation');
-    if (limited(res, messageLimiter.hit(claims.conv))) return void req.resume();
+    if (limited(res, await messageLimiter.hit(claims.conv))) return void req.resume();
     const boundary = boundaryOf(req.headers['content-type']);
     if (!boundary) return refuse(415, 'unsupported_media_type', 'expected multipart/form-data');
     const limit = cfg.maxUploadBytes + 64 * 1024;

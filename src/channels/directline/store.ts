@@ -20,11 +20,26 @@ export class DirectLineStore {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly lastSeq = new Map<string, number>();
   private readonly touchedAt = new Map<string, number>();
+  /** Conversations known to exist (they are never deleted): a message's check costs no query. */
+  private readonly known = new Set<string>();
 
   private readonly sql: Sql;
 
   constructor(private readonly ds: DataSource) {
     this.sql = sqlOf(ds);
+  }
+
+  /** Whether the conversation exists (cached once seen). */
+  async exists(id: string): Promise<boolean> {
+    if (this.known.has(id)) return true;
+    const found = (await this.conversation(id)) !== null;
+    if (found) this.remember(id);
+    return found;
+  }
+
+  private remember(id: string): void {
+    if (this.known.size >= 100_000) this.known.clear();
+    this.known.add(id);
   }
 
   async conversation(id: string): Promise<DirectLineConversation | null> {
@@ -41,6 +56,7 @@ export class DirectLineStore {
     try {
       const conversation = await repo.save(repo.create({ id, userId, lastActivityAt: new Date() }));
       this.lastSeq.set(id, 0);
+      this.remember(id);
       return { conversation, created: true };
     } catch (e) {
       const again = await repo.findOne({ where: { id } });

@@ -1,0 +1,66 @@
+/**
+ * Task cues: what a message names outright, for when NLU is unsure. "czy faktura z października jest
+ * opłacona?" names an invoice and its payment; "ok, prześlij mi FV/2026/11/000007" names an invoice
+ * by number; "i podajcie konto" asks for the account number. A strong cue (an emergency, the word
+ * "reklamacja") wins even over a confident guess of a lighter task.
+ */
+import type { NluResult } from '../src/nlu';
+import { foldDiacritics } from '../src/domain/streets';
+
+/** [intent, words that name it, strong]. Order matters: the first that applies wins. */
+const TASK_CUES: Array<[string, RegExp, boolean]> = [
+  ['outage.report', /\b(cofa|cofn|cofo|zalew|zalal|zalan|pekl|pekla rura|wybil|wybilo|leje sie|tryska|wyplywa|wylewa|gnojow|szambo|studzienk|burst|flood|прорив|затоп)/, true],
+  // "co się dzieje z moją reklamacją?" asks about a filed case, not for a new complaint.
+  ['case.status', /(?:co sie dzieje|co slychac|na jakim etapie|jak idzie|jaki jest status|status|co z|czy jest juz|czy rozpatrz|kiedy odpowie|what.?s happening with|status of)\s+(?:\w+\s+){0,3}(?:reklamac|sprawa|sprawy|sprawie|sprawa|zgloszeni|wiadomosci|pism|complaint|case|скарг|заяв)|(?:reklamac|sprawa|zgloszeni)\w*\s+(?:\w+\s+){0,3}(?:rozpatrzon|status|etap|odpowiedz)/, true],
+  ['complaint.file', /reklamac|complaint|скарг/, true],
+  ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
+  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
+  ['readings.history', /(?:jakie|historia|historie|historii|liste|lista|poprzednie|wczesniejsze|ostatnie|dawne|moje)\s+(?:\w+\s+)?odczyt|odczyty (?:z|za|w|od)\b|reading history|past readings|історі\w* показ/, false],
+  ['outage.check', /nie mam wody|nie ma wody|brak wody|nie leci woda|woda nie leci|nie plynie woda|bez wody|niy ma wody|no water|немає води/, false],
+  ['invoices.list', /faktur|invoice|рахун|\bfv\s*\//, false],
+  ['consumption.report', /zuzy|zuzyc|ile wody|consumption|how much water|споживан/, false],
+  ['payment.info', /\bqr\b|numer konta|nr konta|na jakie konto|numer rachunku|dane do przelewu|account number|(?:podaj\w*|jakie|jaki|ktore|numer|nr|dane)\s+(?:\w+\s+)?(?:konto|konta)\b/, false],
+  ['balance.check', /wplat|doszl|saldo|zaleg|do zaplat|do zaplac|wiela|dlug|\bowe\b|balance|борг|баланс/, false],
+  ['message.send', /wiadomosc\w* (?:do|dla)|napis\w* do (?:was|biura|bok)|napisac wiadomosc|pismo do (?:was|biura|bok)|przekaz\w* (?:do biura|do bok|wiadomosc|prosbe|informacj)|pytanie do (?:biura|bok|pracownik)|prosze o (?:zmiane|aktualizacje) (?:danych|adresu|nazwiska|numeru)/, false],
+  ['outage.subscribe', /alert|powiadom|informowa|info o (przerw|awari|wylacz)|dostawac info|notify|сповіщ/, false],
+  ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
+  ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
+];
+
+/** Asking whether something is paid: with a month or an invoice, the invoice's status is meant. */
+const PAID_RE = /oplacon|zaplacon|zaplacil|oplacil|placil|uregulowa|\bpaid\b|сплачен|оплачен/;
+
+/** The message asks whether something is paid. */
+export function asksIfPaid(folded: string): boolean {
+  return PAID_RE.test(folded);
+}
+
+/** Below this NLU score a named task is taken even when NLU did not list it among its guesses. */
+const UNSURE = 0.5;
+
+/**
+ * The task a message names when NLU is unsure (`confident` false), or a strong cue; null when none
+ * applies. `loose` (default): a named task counts even when NLU did not guess it — off when
+ * cutting a message into requests, where a side remark ("bo faktury skaczą") is not a request.
+ */
+export function cuedTask(nlu: NluResult, confident: boolean, opts: { loose?: boolean } = {}): string | null {
+  const loose = opts.loose ?? true;
+  const f = foldDiacritics(nlu.text);
+  const top = nlu.intents.slice(0, 4).map((i) => i.intent);
+  // A number said with "licznik"/"odczyt" is a reading.
+  if (!confident && nlu.entities.some((e) => e.type === 'meterValue') && /licznik|wodomierz|odczyt|stan|meter|reading|лічильн|показ/.test(f)) return 'reading.submit';
+  const lighter = !['complaint.file', 'message.send', 'einvoice.activate', 'case.status'].includes(nlu.intent);
+  // An invoice by its number ("prześlij FV/2026/11/000007"), or "is October's invoice paid?".
+  if (lighter && (!confident || nlu.intent === 'None') && nlu.entities.some((e) => e.type === 'invoiceNumber')) return 'invoices.list';
+  if (!confident && asksIfPaid(f) && (nlu.entities.some((e) => e.type === 'period') || /faktur|invoice|рахун/.test(f))) return 'invoices.list';
+  // NLU's own guess, when the message names it too, wins over the other named tasks ("…proszę o wysyłanie faktur na jego adres" is a message).
+  const own = TASK_CUES.find(([intent, re, strong]) => intent === nlu.intent && !strong && re.test(f));
+  const firstStrong = TASK_CUES.find(([, re, strong]) => strong && re.test(f));
+  if (!confident && own && !firstStrong) return own[0];
+  for (const [intent, re, strong] of TASK_CUES) {
+    if (!re.test(f)) continue;
+    if (strong && (!confident || ['outage.report', 'message.send', 'outage.check'].includes(nlu.intent))) return intent;
+    if (!confident && (top.includes(intent) || (loose && nlu.score < UNSURE))) return intent;
+  }
+  return null;
+}

@@ -1,0 +1,206 @@
+/**
+ * Transcript tests of tasks finished in the customer's own words (issue 12, second pass): invoices
+ * asked about by month or number, a complaint corrected at its summary, a message to the office
+ * that is itself a question, linking details inside another request, tasks named by their words
+ * when NLU is unsure. Real bot, real NLU, real SQLite; the phrasings are our own.
+ */
+import type { Activity } from 'botbuilder';
+import type { App } from '../../src/app';
+import { CaseRecord } from '../../models';
+import { matchChoice } from '../../dialogs/parsing';
+import { KnowledgeBase } from '../../dialogs/knowledge';
+import { cuedTask } from '../../dialogs/cues';
+import { chat, linkedChat, sharedRecognizer, testApp, type TestChat } from '../support/botHarness';
+
+let app: App;
+beforeAll(async () => {
+  app = await testApp();
+});
+afterAll(async () => {
+  await app.stop();
+});
+
+const kropla = (a: Partial<Activity> | undefined): { expects?: string; refusal?: string } => (a?.channelData as { kropla?: { expects?: string; refusal?: string } } | undefined)?.kropla ?? {};
+const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
+const pdfs = (replies: Partial<Activity>[]): string[] => replies.flatMap((r) => (r.attachments ?? []).filter((a) => a.contentType === 'application/pdf').map((a) => a.name ?? ''));
+const texts = (replies: Partial<Activity>[]): string => replies.map((r) => r.text ?? '').join('\n');
+
+async function invoicesOf(customerNumber: string) {
+  const customer = await app.services.customers.byNumber(customerNumber);
+  const list = await app.services.billing.latestInvoices(customer!.id, 12);
+  const { unpaid } = await app.services.billing.balance(customer!.id, new Date().toISOString().slice(0, 10));
+  return list.map((i) => ({ number: i.number, month: i.issueDate.slice(0, 7), paid: !unpaid.some((u) => u.invoice.number === i.number), file: `${i.number.replace(/\//g, '-')}.pdf` }));
+}
+const MONTHS_PL = ['stycznia', 'lutego', 'marca', 'kwietnia', 'maja', 'czerwca', 'lipca', 'sierpnia', 'wrzesnia', 'pazdziernika', 'listopada', 'grudnia'];
+
+async function casesOfChat(c: TestChat): Promise<CaseRecord[]> {
+  const row = await app.services.chats.touch({ channel: 'webchat', conversationId: c.conversationId, userId: c.userId, reference: {} });
+  return app.ds.getRepository(CaseRecord).find({ where: { chatId: row.id } });
+}
+
+describe('choices are matched by whole words', () => {
+  test('"nie" is not "Telefonicznie", "mail" is "E-mailem", a number picks by position', () => {
+    const contacts = ['W tym czacie', 'E-mailem', 'Telefonicznie'];
+    expect(matchChoice('nie', contacts)).toBe(-1);
+    expect(matchChoice('tele', contacts)).toBe(2);
+    expect(matchChoice('2', contacts)).toBe(1);
+    expect(matchChoice('e-mailem', contacts)).toBe(1);
+  });
+});
+
+describe('invoices asked about in words', () => {
+  test('"is the invoice of <month> paid?" gets that invoice with its status in its own reply, not the fallback (1 turn)', async () => {
+    const invoices = await invoicesOf('100006');
+    const asked = invoices[1];
+    const c = await linkedChat(app, '100006');
+    const replies = await c.say(`czy zaplacilem juz fakture z ${MONTHS_PL[Number(asked.month.slice(5)) - 1]}? nie pamietam`);
+    const about = replies.filter((r) => (r.text ?? '').includes(asked.number));
+    expect(about).toHaveLength(1);
+    expect(about[0].text).toMatch(asked.paid ? /jest opłacona/ : /nie jest (jeszcze )?opłacona/);
+    expect(replies.some((r) => kropla(r).refusal)).toBe(false);
+    expect(kropla(last(replies)).expects).toBe('invoice');
+  });
+
+  test('a follow-up month after a PDF sends that month\'s PDF too (2 turns)', async () => {
+    const invoices = await invoicesOf('100005');
+    const c = await linkedChat(app, '100005');
+    const first = await c.say(`poproszę pdf faktury z ${MONTHS_PL[Number(invoices[0].month.slice(5)) - 1]}`);
+    expect(pdfs(first)).toEqual([invoices[0].file]);
+    const next = await c.say(`a z ${MONTHS_PL[Number(invoices[1].month.slice(5)) - 1]}?`);
+    expect(pdfs(next)).toEqual([invoices[1].file]);
+  });
+
+  test('"a copy of my last invoice" is the document itself', async () => {
+    const invoices = await invoicesOf('100007');
+    const c = await linkedChat(app, '100007');
+    expect(pdfs(await c.say('potrzebna mi kopia ostatniej faktury do pracy'))).toEqual([invoices[0].file]);
+  });
+
+  test('at the PDF offer, an invoice named by its number is the one sent (not the offered one)', async () => {
+    const invoices = await invoicesOf('100006');
+    const c = await linkedChat(app, '100006');
+    const offer = await c.say(`czy faktura z ${MONTHS_PL[Number(invoices[1].month.slice(5)) - 1]} jest oplacona`);
+    expect(kropla(last(offer)).expects).toBe('invoice');
+    const sent = await c.say(`ok, a prześlij mi jeszcze ${invoices[0].number}`);
+    expect(pdfs(sent)).toEqual([invoices[0].file]);
+  });
+
+  test('an invoice number in a vague sentence is the invoices task', async () => {
+    const r = await sharedRecognizer();
+    const nlu = r.recognize('no to dawaj ta FV/2026/11/000007 jakos', { language: 'pl' });
+    expect(cuedTask(nlu, false)).toBe('invoices.list');
+  });
+});
+
+describe('a complaint in sentences, corrected at the summary', () => {
+  test('details typed at the files prompt join the description; "jednak przez czat" at the summary changes the contact (5 turns)', async () => {
+    const c = await linkedChat(app, '100234');
+    const first = await c.say('chcę złożyć reklamację, rachunek za wodę za październik jest za wysoki');
+    expect(kropla(last(first)).expects).toBe('attachments');
+    const contact = await c.say('policzyli mi 25 kubików, a zwykle zużywam połowę tego');
+    expect(kropla(last(contact)).expects).toBe('contact');
+    // "nie" is not a choice of "Telefonicznie": asked again
+    const again = await c.say('nie');
+    expect(kropla(last(again)).expects).toBe('contact');
+    expect(kropla(last(again)).refusal).toBe('notUnderstood');
+    const summary = await c.say('mailowo');
+    expect(last(summary)?.text).toMatch(/E-mailem \(.+@.+\)/);
+    const corrected = await c.say('a jednak wolę przez czat');
+    expect(kropla(last(corrected)).expects).toBe('yesNo');
+    expect(last(corrected)?.text).toMatch(/odpowiedź: W tym czacie/);
+    expect(await c.text('tak')).toMatch(/Przyjęto reklamację/);
+    const [filed] = await casesOfChat(c);
+    expect(filed.kind).toBe('complaint');
+    expect(filed.contactPreference).toBe('chat');
+    expect(filed.text).toMatch(/25 kubików/);
+  });
+
+  test('a phone number typed at the summary becomes the contact', async () => {
+    const c = await linkedChat(app, '100234');
+    await c.say('reklamacja: monter był niemiły przy wymianie wodomierza');
+    await c.say('pomiń');
+    await c.say('telefonicznie');
+    const corrected = await c.say('proszę dzwonić na 512 300 400');
+    expect(last(corrected)?.text).toContain('Telefonicznie (512 300 400)');
+    await c.say('wyślij');
+    const [filed] = await casesOfChat(c);
+    expect(filed.contactPreference).toBe('phone');
+    expect(filed.contact).toBe('512 300 400');
+  });
+});
+
+describe('a message to the office', () => {
+  test('asked straight for the text (no kind question); a question is the message, not a knowledge answer (2 turns)', async () => {
+    const c = await linkedChat(app, '100013');
+    const ask = await c.say('chcę napisać do biura');
+    expect(kropla(last(ask)).expects).toBe('description');
+    const sent = await c.text('kiedy wymienicie mi wodomierz, bo legalizacja się kończy?');
+    expect(sent).toMatch(/wiadomość trafiła do Biura Obsługi Klienta/);
+    const [m] = await casesOfChat(c);
+    expect(m.kind).toBe('message');
+    expect(m.text).toContain('kiedy wymienicie mi wodomierz');
+  });
+
+  test('"nie, to wszystko" sends the draft as it is; "tak, dopisz…" adds to it', async () => {
+    const c = await linkedChat(app, '100014');
+    await c.say('proszę przekazać do biura wiadomość, że sprzedaję mieszkanie i chcę rozwiązać umowę');
+    await c.say('nie, to wszystko');
+    const d = await linkedChat(app, '100015');
+    await d.say('proszę przekazać do biura wiadomość, że zmieniłam nazwisko po ślubie');
+    await d.say('tak, dopisz że nowe nazwisko to Nowicka');
+    const [a] = await casesOfChat(c);
+    const [b] = await casesOfChat(d);
+    expect(a.text).not.toMatch(/to wszystko/);
+    expect(b.text).toMatch(/zmieniłam nazwisko[\s\S]*Nowicka/);
+  });
+
+  test.each([
+    'chciałbym przekazać informację, że od stycznia wynajmuję mieszkanie i proszę o wysyłanie faktur najemcy',
+    'napiszę do was w sprawie nadpłaty, chcę ją dostać z powrotem na konto',
+  ])('"%s" is a message to the office (not the invoices, not a knowledge answer)', async (text) => {
+    const c = await linkedChat(app, '100017');
+    const replies = await c.say(text);
+    expect(kropla(last(replies)).expects).toBe('description');
+    expect(last(replies)?.text).toMatch(/Przekażę do Biura Obsługi Klienta/);
+  });
+
+  test('"a question for the office staff" is a message even when NLU hesitates', async () => {
+    const c = await linkedChat(app, '100016');
+    const replies = await c.say('mam pytanie do pracownika biura: czy mogę dostać kopię umowy?');
+    expect(kropla(last(replies)).expects).toBe('description');
+    expect(replies.some((r) => kropla(r).refusal)).toBe(false);
+  });
+});
+
+describe('tasks named by their words', () => {
+  test('linking details in a request are used for the linking, not split off as a request of their own', async () => {
+    const c = chat(app);
+    const replies = await c.say('ile mam do zapłaty? nie mam iboka, numer klienta 100017');
+    expect(texts(replies)).toMatch(/wysłaliśmy kod/);
+    expect(kropla(last(replies)).expects).toBe('linkCode');
+  });
+
+  test('"what is happening with my complaint" is the case status, never a new complaint', async () => {
+    const c = await linkedChat(app, '100018');
+    const replies = await c.say('co się dzieje z moją reklamacją w sprawie faktury? zapomniałam numeru');
+    expect(kropla(last(replies)).expects).not.toBe('attachments');
+    expect(texts(replies)).toMatch(/numer sprawy|Ostatni|sprawa/i);
+    expect(await casesOfChat(c)).toHaveLength(0);
+  });
+
+  test('no water in a vague sentence is the outage check (then the neighbours question), not "no answer"', async () => {
+    const c = await linkedChat(app, '100019');
+    const replies = await c.say('od rana nie mam wody w kranie, o co chodzi?');
+    expect(replies.some((r) => kropla(r).refusal)).toBe(false);
+    expect(texts(replies)).toMatch(/sąsiedzi|awari|wyłącz/i);
+  });
+});
+
+describe('knowledge in a long message', () => {
+  test('a topic named outright is found however long the message around it', () => {
+    const kb = KnowledgeBase.load();
+    const hit = kb.find('wczoraj wieczorem dopiero zrobiłem przelew bo byłem w szpitalu, czy będą jakieś odsetki za te kilka dni?', 'pl');
+    expect(hit?.entry.id).toBe('latePayment');
+    expect(hit?.cued).toBe(true);
+  });
+});

@@ -105,7 +105,9 @@ export class LangModel {
   /** Ukrainian typed in Latin letters: Polish words first (lexicon), then the rest transliterated to Cyrillic. */
   private readable(text: string): string {
     if (this.lang !== 'uk' || !mostlyLatin(text)) return text;
-    return translitUkLatin(this.knowledge.normalize(deepFold(text)));
+    // Czech-style letters (č, š, ž) first: folding would turn them into c, s, z
+    const czech = text.replace(/č/gi, 'ch').replace(/š/gi, 'sh').replace(/ž/gi, 'zh');
+    return translitUkLatin(this.knowledge.normalize(deepFold(czech)));
   }
 
   private classifyOne(original: string): Classified & { tokens: number } {

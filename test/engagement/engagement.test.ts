@@ -16,6 +16,7 @@ import { qrPngEncodes } from '../documents/helpers';
 import { sharedRecognizer } from '../support/botHarness';
 import { getActivities, openConversation, postMessage, type ActivitySet, type Conversation } from '../directline/helpers';
 import { addStaff, startApp, StaffClient } from '../staff/helpers';
+import { CUSTOMER } from './fixtures';
 
 const ADMIN = 'test-admin-token-123456';
 type Act = ActivitySet['activities'][number];
@@ -64,19 +65,6 @@ async function linkedChat(app: App, customerNumber: string): Promise<Conversatio
   expect(texts(await ask(app, conv, `/start ${String(body.code)}`))).toContain(customerNumber);
   return conv;
 }
-
-const CUSTOMER = {
-  customerNumber: '555001', name: 'Zofia Testowa', email: 'zofia@example.com', phone: '+48600555001', bankAccount: 'PL61109010140000071219812874', eInvoice: false,
-  servicePoints: [{
-    id: 'SP-555001-1', address: { street: 'Mikołowska', building: '40', apartment: '2', postalCode: '40-065', city: 'Katowice' },
-    meters: [
-      { serial: 'WM-555001', kind: 'main', legalizedUntil: '2029-12-31', readings: [{ date: '2026-09-01', value: 100, source: 'collector' }, { date: '2026-11-01', value: 110, source: 'collector' }] },
-      { serial: 'SM-555001', kind: 'submeter', legalizedUntil: '2027-04-10', readings: [] },
-    ],
-  }],
-  invoices: [{ number: 'FV/2027/01/555001', issueDate: '2027-01-05', dueDate: '2027-01-20', periodFrom: '2026-11-01', periodTo: '2026-12-31', grossAmount: 123.45, consumptionM3: 10 }],
-  payments: [],
-};
 
 describe('reminders', () => {
   let app: App;

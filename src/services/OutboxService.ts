@@ -111,6 +111,11 @@ export class OutboxService {
     await repo.update({ id: msg.id }, { status: 'queued', lastError: error.slice(0, 300), lockedUntil: null, lockedBy: null, nextAttemptAt: new Date(Date.now() + retryAfterMs) });
   }
 
+  /** Puts a claimed message back, to go out at `until` (not a failed attempt: the reminders' quiet hours). */
+  async postpone(id: number, until: Date): Promise<void> {
+    await this.ds.getRepository(OutboxMessage).update({ id }, { status: 'queued', lockedUntil: null, lockedBy: null, nextAttemptAt: until });
+  }
+
   async markFailed(id: number, error: string): Promise<void> {
     await this.ds.getRepository(OutboxMessage).update({ id }, { status: 'failed', lastError: error.slice(0, 300), lockedUntil: null });
   }

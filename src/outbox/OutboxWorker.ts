@@ -76,9 +76,9 @@ export class OutboxWorker {
     await this.loop;
   }
 
-  private async idle(): Promise<void> {
+  private async idle(ms = this.opts.idleMs ?? 500): Promise<void> {
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, this.opts.idleMs ?? 500);
+      const t = setTimeout(resolve, ms);
       this.wake = () => {
         clearTimeout(t);
         resolve();
@@ -92,15 +92,19 @@ export class OutboxWorker {
     const batch = Math.max(1, Math.min(fastest > this.sender.ratePerSecond ? 2000 : 200, Math.ceil(fastest * 2)));
     // A batch of unpaid messages at the free pace must fit its lease, with room to spare.
     const leaseMs = this.opts.leaseMs ?? Math.max(30_000, (batch / this.sender.ratePerSecond) * 1000 * 3);
+    // While the database refuses (read-only file, full disk) the worker logs once and backs off up to 30 s.
+    let failures = 0;
     while (this.running) {
       let claimed: OutboxMessage[] = [];
       try {
         claimed = await this.outbox.claim(this.sender.channel, batch, this.workerId, leaseMs);
+        if (failures > 0) this.log.info({ failures }, 'outbox claims work again');
+        failures = 0;
       } catch (e) {
-        this.log.error({ err: e }, 'outbox claim failed');
+        if (failures++ === 0) this.log.error({ err: e }, 'outbox claim failed; retrying quietly with growing pauses until it works');
       }
       if (claimed.length === 0) {
-        await this.idle();
+        await this.idle(failures > 0 ? Math.min(30_000, 500 * 2 ** Math.min(6, failures - 1)) : undefined);
         continue;
       }
       const inFlight = new Set<Promise<void>>();

@@ -27,6 +27,9 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
 ];
 
+/** Asking outright to pass something to the office: a message, whatever else the sentence names ("…proszę przekazać do biura, żeby sprawdzili adres"). */
+const TO_THE_OFFICE = /(?:przekaz\w*|napisa\w*|napisz\w*|wysla\w*|wysl\w*|zostawi\w*)\s+(?:\w+\s+){0,2}(?:do biura|do bok|do was\b|do pracownik)|(?:prosb\w*|wiadomosc\w*|pismo|zapytani\w*) (?:do|dla) (?:biura|bok|pracownik)/;
+
 /** Asking whether something is paid: with a month or an invoice, the invoice's status is meant. */
 const PAID_RE = /oplacon|zaplacon|zaplacil|oplacil|placil|uregulowa|\bpaid\b|сплачен|оплачен/;
 
@@ -53,6 +56,7 @@ export function cuedTask(nlu: NluResult, confident: boolean, opts: { loose?: boo
   // An invoice by its number ("prześlij FV/2026/11/000007"), or "is October's invoice paid?".
   if (lighter && (!confident || nlu.intent === 'None') && nlu.entities.some((e) => e.type === 'invoiceNumber')) return 'invoices.list';
   if (!confident && asksIfPaid(f) && (nlu.entities.some((e) => e.type === 'period') || /faktur|invoice|рахун/.test(f))) return 'invoices.list';
+  if (TO_THE_OFFICE.test(f) && !['complaint.file', 'outage.report', 'case.status', 'agent.handoff'].includes(nlu.intent) && !TASK_CUES.some(([i, re, strong]) => strong && i !== 'case.status' && re.test(f))) return 'message.send';
   // NLU's own guess, when the message names it too, wins over the other named tasks ("…proszę o wysyłanie faktur na jego adres" is a message).
   const own = TASK_CUES.find(([intent, re, strong]) => intent === nlu.intent && !strong && re.test(f));
   const firstStrong = TASK_CUES.find(([, re, strong]) => strong && re.test(f));

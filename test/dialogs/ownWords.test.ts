@@ -134,24 +134,35 @@ describe('a message to the office', () => {
     const c = await linkedChat(app, '100013');
     const ask = await c.say('chcę napisać do biura');
     expect(kropla(last(ask)).expects).toBe('description');
-    const sent = await c.text('kiedy wymienicie mi wodomierz, bo legalizacja się kończy?');
-    expect(sent).toMatch(/wiadomość trafiła do Biura Obsługi Klienta/);
+    const readBack = await c.say('kiedy wymienicie mi wodomierz, bo legalizacja się kończy?');
+    expect(kropla(last(readBack)).expects).toBe('yesNo');
+    expect(last(readBack)?.text).toMatch(/Przekażę do Biura Obsługi Klienta taką wiadomość: „kiedy wymienicie/);
+    expect(await c.text('tak, wyślij')).toMatch(/wiadomość trafiła do Biura Obsługi Klienta/);
     const [m] = await casesOfChat(c);
     expect(m.kind).toBe('message');
     expect(m.text).toContain('kiedy wymienicie mi wodomierz');
   });
 
-  test('"nie, to wszystko" sends the draft as it is; "tak, dopisz…" adds to it', async () => {
+  test('the read-back: "nie, jednak nie wysyłaj" sends nothing; "tak, dopisz…" adds to it and reads it back again', async () => {
     const c = await linkedChat(app, '100014');
     await c.say('proszę przekazać do biura wiadomość, że sprzedaję mieszkanie i chcę rozwiązać umowę');
-    await c.say('nie, to wszystko');
+    expect(await c.text('nie, jednak nie wysyłaj')).toMatch(/nie została wysłana/);
+    expect(await casesOfChat(c)).toHaveLength(0);
     const d = await linkedChat(app, '100015');
     await d.say('proszę przekazać do biura wiadomość, że zmieniłam nazwisko po ślubie');
-    await d.say('tak, dopisz że nowe nazwisko to Nowicka');
-    const [a] = await casesOfChat(c);
+    const again = await d.say('tak, dopisz że nowe nazwisko to Nowicka');
+    expect(kropla(last(again)).expects).toBe('yesNo');
+    expect(last(again)?.text).toContain('nowe nazwisko to Nowicka');
+    await d.say('tak');
     const [b] = await casesOfChat(d);
-    expect(a.text).not.toMatch(/to wszystko/);
-    expect(b.text).toMatch(/zmieniłam nazwisko[\s\S]*Nowicka/);
+    expect(b.text).toMatch(/zmieniłam nazwisko[\s\S]*nowe nazwisko to Nowicka/);
+  });
+
+  test('a story told before "proszę przekazać do biura" is part of the message, not an invoices request', async () => {
+    const c = await linkedChat(app, '100002');
+    const replies = await c.say('od dwóch miesięcy nie przychodzą mi faktury pocztą. proszę przekazać do biura, żeby sprawdzili adres do korespondencji');
+    expect(replies.some((r) => (r.text ?? '').includes('FV/'))).toBe(false);
+    expect(last(replies)?.text).toMatch(/taką wiadomość: „od dwóch miesięcy/);
   });
 
   test.each([
@@ -160,14 +171,14 @@ describe('a message to the office', () => {
   ])('"%s" is a message to the office (not the invoices, not a knowledge answer)', async (text) => {
     const c = await linkedChat(app, '100017');
     const replies = await c.say(text);
-    expect(kropla(last(replies)).expects).toBe('description');
+    expect(kropla(last(replies)).expects).toBe('yesNo');
     expect(last(replies)?.text).toMatch(/Przekażę do Biura Obsługi Klienta/);
   });
 
   test('"a question for the office staff" is a message even when NLU hesitates', async () => {
     const c = await linkedChat(app, '100016');
     const replies = await c.say('mam pytanie do pracownika biura: czy mogę dostać kopię umowy?');
-    expect(kropla(last(replies)).expects).toBe('description');
+    expect(kropla(last(replies)).expects).toBe('yesNo');
     expect(replies.some((r) => kropla(r).refusal)).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['outage.report', /\b(cofa|cofn|cofo|zalew|zalal|zalan|pekl|pekla rura|wybil|wybilo|leje sie|tryska|wyplywa|wylewa|gnojow|szambo|studzienk|burst|flood|прорив|затоп)/, true],
   // "co się dzieje z moją reklamacją?" asks about a filed case, not for a new complaint.
   ['case.status', /(?:co sie dzieje|co slychac|na jakim etapie|jak idzie|jaki jest status|status|co z|czy jest juz|czy rozpatrz|kiedy odpowie|what.?s happening with|status of)\s+(?:\w+\s+){0,3}(?:reklamac|sprawa|sprawy|sprawie|sprawa|zgloszeni|wiadomosci|pism|complaint|case|скарг|заяв)|(?:reklamac|sprawa|zgloszeni)\w*\s+(?:\w+\s+){0,3}(?:rozpatrzon|status|etap|odpowiedz)/, true],
-  ['complaint.file', /reklamac|complaint|скарг/, true],
+  ['complaint.file', /reklamac|reklamow|zareklamow|\bskarg|complaint|скарг/, true],
   ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
   ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
   ['readings.history', /(?:jakie|historia|historie|historii|liste|lista|poprzednie|wczesniejsze|ostatnie|dawne|moje)\s+(?:\w+\s+)?odczyt|odczyty (?:z|za|w|od)\b|reading history|past readings|історі\w* показ/, false],

@@ -207,6 +207,36 @@ describe('tasks named by their words', () => {
   });
 });
 
+describe('a story before the request', () => {
+  test('what is told before "chcę to zareklamować" is the complaint\'s description, not an invoices request and a knowledge answer', async () => {
+    const c = await linkedChat(app, '100012');
+    const replies = await c.say('wróciłam z dwóch tygodni u córki, nikogo nie było w domu, a rachunek przyszedł wyższy niż zwykle. pewnie z prognozy. chcę to zareklamować');
+    expect(replies.some((r) => (r.text ?? '').includes('FV/'))).toBe(false);
+    expect(kropla(last(replies)).expects).toBe('attachments');
+    await c.say('nie mam');
+    await c.say('w czacie');
+    await c.say('tak');
+    const [filed] = await casesOfChat(c);
+    expect(filed.kind).toBe('complaint');
+    expect(filed.text).toMatch(/u córki/);
+  });
+});
+
+describe('payment details', () => {
+  test('a due date already past is said to be past, not "the next date"', async () => {
+    const c = await linkedChat(app, '100011');
+    const text = await c.text('dane do przelewu proszę');
+    expect(text).toMatch(/termin płatności: \d{2}\.\d{2}\.\d{4} — termin już minął/);
+    expect(text).not.toMatch(/najbliższy termin/);
+  });
+
+  test('"where do I send the money" in English is the payment details (not where to send a form)', () => {
+    const kb = KnowledgeBase.load();
+    expect(kb.find('Where do I send the money for water? I need the account number', 'en')?.entry.id).not.toBe('formsSubmit');
+    expect(kb.find('where do I send the form once it is filled in?', 'en')?.entry.id).toBe('formsSubmit');
+  });
+});
+
 describe('knowledge in a long message', () => {
   test('a topic named outright is found however long the message around it', () => {
     const kb = KnowledgeBase.load();

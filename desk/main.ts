@@ -8,14 +8,15 @@ import type { DeskContext } from './context.js';
 import { announce, byId } from './dom.js';
 import { coalesce, DeskEvents, EVENT_ANNOUNCEMENTS } from './events.js';
 import { setTexts, t } from './i18n.js';
-import { createDeskStore, routeFor, type ViewName } from './store.js';
+import { canSupervise, createDeskStore, routeFor, type ViewName } from './store.js';
 import { initTeams } from './teams.js';
 import { refreshCase } from './views/case.js';
 import { setupLogin } from './views/login.js';
 import { showOutages } from './views/outages.js';
 import { loadQueue, setupFilters } from './views/queue.js';
+import { showStats } from './views/stats.js';
 
-const VIEWS: ViewName[] = ['login', 'queue', 'case', 'outages'];
+const VIEWS: ViewName[] = ['login', 'queue', 'case', 'outages', 'stats'];
 
 const store = createDeskStore();
 const api = new StaffApi({ onUnauthorized: () => showLogin() });
@@ -64,6 +65,8 @@ async function signedIn(): Promise<void> {
   if (!me) return;
   byId('who-name').textContent = t('desk.login.signedInAs', { name: me.name });
   byId('who').hidden = false;
+  // Statystyki: supervisors and admins only (the API says 403 to agents as well).
+  byId('nav-stats').hidden = !canSupervise(me);
   store.set({ staff: (await api.assignees()).staff });
   events.start();
   await route();
@@ -77,6 +80,9 @@ async function route(): Promise<void> {
   if (r.view === 'case' && r.caseNumber) {
     await refreshCase(ctx, r.caseNumber);
     document.getElementById('case-heading')?.focus();
+  } else if (r.view === 'stats') {
+    await showStats(ctx);
+    byId('stats-heading').focus();
   } else if (r.view === 'outages') {
     await showOutages(ctx);
     byId('outages-heading').focus();

@@ -4,10 +4,16 @@
  * The operator's view of the billing feed (contracts §8): prints every event as one JSON line,
  * oldest first, then keeps following new ones (once a second) until Ctrl-C. Reads the database of
  * DATABASE_URL like the server. On exit it prints the cursor to resume from (`--after`) on stderr.
+ *
+ * `npm run events -- deliveries`: the webhook's state — how many events wait, are in flight, were
+ * delivered, were given up — and one JSON line per given-up event (id, type, attempts, last error).
+ * `npm run events -- redeliver EVENT_ID… | --all`: queues given-up events again.
  */
 import { loadConfig, ConfigError } from './config';
 import { openDatabase } from './db/dataSource';
-import { EventService } from './services/EventService';
+import { OutboxMessage } from '../models';
+import { EventService, WEBHOOK_CHANNEL } from './services/EventService';
+import { OutboxService } from './services/OutboxService';
 import { ValidationError } from './services/validation';
 
 function arg(args: string[], name: string): string | undefined {
@@ -17,8 +23,12 @@ function arg(args: string[], name: string): string | undefined {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'deliveries' || command === 'redeliver') {
+    await webhookCommand(command, rest);
+    return;
+  }
   if (command !== 'tail') {
-    console.error('usage: npm run events -- tail [--after CURSOR] [--no-follow]');
+    console.error('usage: npm run events -- tail [--after CURSOR] [--no-follow]\n       npm run events -- deliveries\n       npm run events -- redeliver EVENT_ID… | --all');
     process.exitCode = 2;
     return;
   }
@@ -45,6 +55,35 @@ async function main(): Promise<void> {
     }
   } finally {
     if (resume) process.stderr.write(`next: ${resume}\n`);
+    await ds.destroy();
+  }
+}
+
+async function webhookCommand(command: 'deliveries' | 'redeliver', rest: string[]): Promise<void> {
+  if (command === 'redeliver' && rest.length === 0) {
+    console.error('usage: npm run events -- redeliver EVENT_ID… | --all');
+    process.exitCode = 2;
+    return;
+  }
+  const config = loadConfig();
+  const ds = await openDatabase(config.database, { poolSize: 2 });
+  const outbox = new OutboxService(ds);
+  try {
+    if (command === 'redeliver') {
+      const keys = rest.includes('--all') ? undefined : rest.map((id) => `${WEBHOOK_CHANNEL}:${id}`);
+      console.log(JSON.stringify({ requeued: await outbox.requeueFailed(WEBHOOK_CHANNEL, keys) }));
+      return;
+    }
+    const rows = await ds.getRepository(OutboxMessage).createQueryBuilder('o').select('o.status', 'status').addSelect('COUNT(*)', 'n')
+      .where('o.channel = :channel', { channel: WEBHOOK_CHANNEL }).groupBy('o.status').getRawMany<{ status: string; n: string | number }>();
+    const counts: Record<string, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };
+    for (const r of rows) counts[r.status] = Number(r.n);
+    console.log(JSON.stringify(counts));
+    for (const m of await outbox.failed(WEBHOOK_CHANNEL, 1000)) {
+      const e = JSON.parse(m.activity) as { id: string; type: string; occurredAt: string };
+      console.log(JSON.stringify({ givenUp: e.id, type: e.type, occurredAt: e.occurredAt, attempts: m.attempts, lastError: m.lastError }));
+    }
+  } finally {
     await ds.destroy();
   }
 }

@@ -47,7 +47,7 @@ function renderCase(ctx: DeskContext, d: CaseDetailResponse): void {
     dlRow(t('desk.queue.channel'), t(`desk.channel.${c.channel}`)),
     dlRow(t('desk.case.status'), el('span', { 'data-testid': 'case-status', text: t(`desk.status.${c.status}`) })),
     dlRow(t('desk.queue.created'), fmtDate(c.createdAt)),
-    dlRow(t('desk.queue.due'), el('span', {}, fmtDate(c.dueAt), c.overdue ? el('span', { class: 'badge overdue', text: ` ${t('desk.queue.overdue')}` }) : null)),
+    dlRow(t('desk.queue.due'), el('span', {}, fmtDate(c.dueAt), c.overdue ? ' ' : null, c.overdue ? el('span', { class: 'badge overdue', text: t('desk.queue.overdue') }) : null)),
     dlRow(t('desk.queue.assignee'), c.assignee ? c.assignee.name || '' : t('desk.case.nobody')),
     dlRow(t('desk.case.contactPreference'), t(`desk.contactPreference.${c.contactPreference}`)),
     dlRow(t('desk.case.contact'), c.contact),

@@ -57,10 +57,15 @@ export class TurnQueue {
     this.lagTimer.unref();
   }
 
+  /** A longer allowed wait than the default 600 ms (`TURN_MAX_WAIT_MS`) allows proportionally later ticks too. */
+  private get scale(): number {
+    return Math.max(1, this.opts.maxWaitMs / 600);
+  }
+
   /** One timer tick of the watch, `lagMs` late (exposed for tests). */
   tick(now: number, lagMs: number): void {
     this.lagMs = Math.max(0, lagMs);
-    if (this.lagMs > LATE_TICK_MS) {
+    if (this.lagMs > LATE_TICK_MS * this.scale) {
       if (this.lateTicks++ === 0) this.lateSince = now - this.lagMs;
       this.lastLateAt = now;
     } else this.lateTicks = 0;
@@ -68,7 +73,7 @@ export class TurnQueue {
 
   /** Whether the loop has been late tick after tick: requests wait unread, however idle the turn slots look. */
   get overloaded(): boolean {
-    return this.lateTicks >= SUSTAINED_TICKS && this.lastLateAt - this.lateSince >= SUSTAINED_MS;
+    return this.lateTicks >= SUSTAINED_TICKS && this.lastLateAt - this.lateSince >= SUSTAINED_MS * this.scale;
   }
 
   stop(): void {

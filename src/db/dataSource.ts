@@ -22,7 +22,7 @@ function migrationsGlob(kind: 'sqlite' | 'postgres'): string {
 export function createDataSource(db: DatabaseConfig, opts: { poolSize?: number } = {}): DataSource {
   if (db.type === 'sqlite') {
     if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
-    return serialiseTransactions(new DataSource({
+    return serialiseTransactions(beginImmediate(new DataSource({
       type: 'better-sqlite3',
       database: db.path,
       entities: ENTITIES,
@@ -34,10 +34,10 @@ export function createDataSource(db: DatabaseConfig, opts: { poolSize?: number }
       prepareDatabase: (conn: { pragma(s: string): unknown }) => {
         conn.pragma('journal_mode = WAL');
         conn.pragma(`synchronous = ${db.synchronous ?? 'NORMAL'}`);
-        conn.pragma('busy_timeout = 5000');
+        conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
         conn.pragma('foreign_keys = ON');
       },
-    }));
+    })));
   }
   return new DataSource({
     type: 'postgres',
@@ -47,6 +47,65 @@ export function createDataSource(db: DatabaseConfig, opts: { poolSize?: number }
     synchronize: false,
     extra: { max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000, options: '-c TimeZone=UTC' },
   });
+}
+
+/** A single write statement outside a transaction waits this long for another process's write lock. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/** A transaction waits this long in all for the write lock (asynchronously, see {@link beginImmediate}). */
+export const SQLITE_BEGIN_WAIT_MS = 30_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function isBusy(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  return /^SQLITE_BUSY/.test(err.driverError?.code ?? err.code ?? '');
+}
+
+/**
+ * SQLite with several processes on one file (two instances, the events writer, the CLI): every
+ * transaction starts with `BEGIN IMMEDIATE`, so it takes the write lock first. TypeORM's plain
+ * `BEGIN` is deferred: a transaction that reads and then writes needs to upgrade its read snapshot
+ * to a write lock, and when another process committed in between SQLite answers SQLITE_BUSY at
+ * once ("database is locked"), without waiting — the busy timeout cannot help there. With IMMEDIATE
+ * the only place a transaction can meet another writer is its BEGIN, where nothing has happened yet,
+ * so it is retried: busy_timeout is 0 for that one statement (better-sqlite3 is synchronous: SQLite's
+ * own wait would block the event loop) and the wait is an asynchronous back-off of 1–50 ms with
+ * jitter, for at most {@link SQLITE_BEGIN_WAIT_MS}. Event order and the feed cursor then hold across
+ * processes: inserts into `feed_event` happen under the one write lock, so `seq` order is commit
+ * order (see EventService).
+ */
+function beginImmediate(ds: DataSource): DataSource {
+  type Runner = { query(sql: string, params?: unknown[], structured?: boolean): Promise<unknown>; isTransactionActive: boolean };
+  const driver = ds.driver as unknown as { createQueryRunner(mode?: string): Runner; databaseConnection: { pragma(s: string): unknown } };
+  const create = driver.createQueryRunner.bind(driver);
+  const patched = new WeakSet<Runner>();
+  driver.createQueryRunner = (mode?: string) => {
+    const qr = create(mode);
+    if (patched.has(qr)) return qr;
+    patched.add(qr);
+    const query = qr.query.bind(qr);
+    qr.query = async (sql: string, params?: unknown[], structured?: boolean) => {
+      if (sql !== 'BEGIN TRANSACTION') return query(sql, params, structured);
+      const deadline = Date.now() + SQLITE_BEGIN_WAIT_MS;
+      for (let attempt = 0; ; attempt++) {
+        const conn = driver.databaseConnection;
+        conn.pragma('busy_timeout = 0');
+        try {
+          return await query('BEGIN IMMEDIATE', params, structured);
+        } catch (e) {
+          if (!isBusy(e) || Date.now() >= deadline) {
+            qr.isTransactionActive = false; // TypeORM set it before BEGIN; no transaction was opened
+            throw e;
+          }
+        } finally {
+          conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+        }
+        await sleep(Math.min(50, 2 ** attempt) * (0.5 + Math.random()));
+      }
+    };
+    return qr;
+  };
+  return ds;
 }
 
 /**

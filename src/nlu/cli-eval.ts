@@ -21,10 +21,11 @@ import type { Lang } from './types';
 /** Floors on the old held-out sets (measured minus a margin). */
 export const OLD_FLOORS = { plAccuracy: 0.93, noneRecall: 0.85, enAccuracy: 0.9, ukAccuracy: 0.93 };
 /**
- * Floors on the blind held-out sets: what we reach, a little below (see README "Understanding
+ * Floors on the blind held-out sets: what we reach, a little below (reached 2026-12-01: pl 90.2%,
+ * out-of-scope recall 89.3% / precision 92.6%, en 91.8%, uk 89.1%; see README "Understanding
  * messages"); the issue's goal is pl 96% with out-of-scope recall 92% / precision 90%, en 95%, uk 95%.
  */
-export const BLIND_FLOORS = { plAccuracy: 0.84, plNoneRecall: 0.8, plNonePrecision: 0.85, enAccuracy: 0.85, ukAccuracy: 0.76 };
+export const BLIND_FLOORS = { plAccuracy: 0.885, plNoneRecall: 0.875, plNonePrecision: 0.91, enAccuracy: 0.9, ukAccuracy: 0.875 };
 
 const pct = (x: number): string => (x * 100).toFixed(1) + '%';
 

@@ -35,7 +35,7 @@ const UK_LATIN_WORDS = new Set(
     'shchob shob nadishlit nadishly pokazhit pokazhy daite dayte dai zvyazatysya zviazatysia operatorom lyudynoyu liudynoiu lyudyna mii miy moya moye ' +
     'moyi moho mogo moiei moyeyi svoyi svii ye yest sohodni vchora zavtra tyzhden misyats misiats rik ' +
     'potriben potribna dopomoha dopomohu dopomozhit dopomozhy vidpovid pidpysatysia pidpyshit vidpyshit vidpysatysia spovishchennia spovishchennya ' +
-    'pidkliuchit pidklyuchit elektronnyi elektronnyy hroshi hroshei koshtuye koshtuie tsina pobachennya buvai buvay znaity znayty zaiavy zayavy vmiesh vmiyesh robyty mozhesh dopomohty tsoho tsiei yoho yikh vzhe shche bilshe tilky duzhe harazd otrymaty otrymuvaty podaty podavav vykorystaly szczo szczos szo prywit diakuju dziakuju dyakuju nemaje chochu choczu wodu rachunok licznyk liczylnyk pokazannja kwartyra wulyci bude tezh susidiv susidy pidiizdi pidjizdi vytratyly potribna povidomliaite pidkazhit').split(' '),
+    'pidkliuchit pidklyuchit elektronnyi elektronnyy hroshi hroshei koshtuye koshtuie tsina pobachennya buvai buvay znaity znayty zaiavy zayavy vmiesh vmiyesh robyty mozhesh dopomohty tsoho tsiei yoho yikh vzhe shche bilshe tilky duzhe harazd otrymaty otrymuvaty podaty podavav vykorystaly szczo szczos szo prywit diakuju dziakuju dyakuju nemaje chochu choczu wodu rachunok licznyk liczylnyk pokazannja kwartyra wulyci bude tezh susidiv susidy pidiizdi pidjizdi vytratyly potribna povidomliaite pidkazhit rahunok rahunky rahunku rahunkiv borg borgu dopomogu dopomoga pogovoryty zdrastuyte zdravstvuyte svitlo svitla vyiti vyity akaunt akauntu akaunta dani danni nomer').split(' '),
 );
 const UK_LATIN_PATTERNS = /(?:kh|zh|shch|yi|yy|iy\b|yu|ia\b|iu|ye\b|ts[iy])/g;
 

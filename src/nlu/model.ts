@@ -15,6 +15,7 @@ import { Knowledge, type KnowledgeJson, loadKnowledge } from './knowledge';
 import { LinearModel, type LinearModelJson } from './linear';
 import { Speller, deepFold, mostlyLatin, tokenize, translitUkLatin } from './text';
 import type { Lang } from './types';
+import { LABELLED_FILE } from './labelled';
 
 export const LANGS: Lang[] = ['pl', 'en', 'uk'];
 export const MODEL_VERSION = 4;
@@ -104,7 +105,9 @@ export class LangModel {
   /** Ukrainian typed in Latin letters: Polish words first (lexicon), then the rest transliterated to Cyrillic. */
   private readable(text: string): string {
     if (this.lang !== 'uk' || !mostlyLatin(text)) return text;
-    return translitUkLatin(this.knowledge.normalize(deepFold(text)));
+    // Czech-style letters (č, š, ž) first: folding would turn them into c, s, z
+    const czech = text.replace(/č/gi, 'ch').replace(/š/gi, 'sh').replace(/ž/gi, 'zh');
+    return translitUkLatin(this.knowledge.normalize(deepFold(czech)));
   }
 
   private classifyOne(original: string): Classified & { tokens: number } {
@@ -270,7 +273,8 @@ export function corpusFiles(root: string, lang: Lang): string[] {
   const dir = join(root, 'locales', lang, 'nlu');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && f.startsWith('corpus'))
+    // labelled.json: the staff's labels of misunderstood messages (src/nlu/labelled.ts, npm run nlu:labels)
+    .filter((f) => f.endsWith('.json') && (f.startsWith('corpus') || f === LABELLED_FILE))
     .sort()
     .map((f) => join(dir, f));
 }

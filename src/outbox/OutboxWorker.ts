@@ -9,6 +9,7 @@ import type { OutboxMessage } from '../../models';
 import type { ChannelSender } from '../channels/types';
 import type { ChatService } from '../services/ChatService';
 import type { OutboxService } from '../services/OutboxService';
+import { quietPostponement } from '../services/ReminderService';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -102,6 +103,12 @@ export class OutboxWorker {
       await this.outbox.markSkipped(msg.id, chat ? 'blocked' : 'chat gone');
       return;
     }
+    const quietUntil = quietPostponement(parsed(msg.activity), new Date());
+    if (quietUntil) {
+      // a reminder that would go out at night (a retry, a backlog) waits for 8:00
+      await this.outbox.postpone(msg.id, quietUntil);
+      return;
+    }
     const last = this.lastPerChat.get(chat.id);
     if (last !== undefined && this.sender.perChatIntervalMs > 0) {
       const wait = last + this.sender.perChatIntervalMs - performance.now();
@@ -131,5 +138,14 @@ export class OutboxWorker {
       await this.outbox.markFailed(msg.id, result.error);
       this.log.warn({ outboxId: msg.id }, 'delivery failed permanently');
     }
+  }
+}
+
+/** The stored activity, or an empty one when it does not parse (the send below reports that). */
+function parsed(json: string): Partial<Activity> {
+  try {
+    return JSON.parse(json) as Partial<Activity>;
+  } catch {
+    return {};
   }
 }

@@ -11,7 +11,9 @@
  * released only after the commit is visible, so the next writer gets a higher `seq` and commits
  * later: `seq` order is commit order, and every snapshot sees a gap-free prefix of the committed
  * events (a rolled-back insert leaves a hole no one ever sees). The lock is database-wide, so it
- * holds for any number of instances. SQLite has a single writer anyway.
+ * holds for any number of instances. SQLite has a single writer: every transaction begins with
+ * `BEGIN IMMEDIATE` (src/db/dataSource.ts), so with several processes on one file the inserts still
+ * happen one after another under the write lock, and a busy lock is waited for, not an error.
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';

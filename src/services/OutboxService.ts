@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import { OutboxMessage } from '../../models';
 import type { OutboxStatus } from '../../models/OutboxMessage';
+import { toDate } from '../db/sql';
 
 export interface NewOutboxMessage {
   idempotencyKey: string;
@@ -79,6 +80,7 @@ export class OutboxService {
       .map((r) => this.ds.getRepository(OutboxMessage).create({
         ...(r as Partial<OutboxMessage>),
         nextAttemptAt: new Date(String(r.nextAttemptAt)),
+        createdAt: toDate(r.createdAt) ?? new Date(),
       }))
       .sort((a, b) => a.id - b.id);
   }
@@ -109,8 +111,30 @@ export class OutboxService {
     await repo.update({ id: msg.id }, { status: 'queued', lastError: error.slice(0, 300), lockedUntil: null, lockedBy: null, nextAttemptAt: new Date(Date.now() + retryAfterMs) });
   }
 
+  /** Puts a claimed message back, to go out at `until` (not a failed attempt: the reminders' quiet hours). */
+  async postpone(id: number, until: Date): Promise<void> {
+    await this.ds.getRepository(OutboxMessage).update({ id }, { status: 'queued', lockedUntil: null, lockedBy: null, nextAttemptAt: until });
+  }
+
   async markFailed(id: number, error: string): Promise<void> {
     await this.ds.getRepository(OutboxMessage).update({ id }, { status: 'failed', lastError: error.slice(0, 300), lockedUntil: null });
+  }
+
+  /** Messages of a channel given up for good (oldest first), for the operator. */
+  async failed(channel: string, limit = 100): Promise<OutboxMessage[]> {
+    return this.ds.getRepository(OutboxMessage).find({ where: { channel, status: 'failed' }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /**
+   * Queues given-up messages of a channel again (all of them, or those with the given idempotency keys),
+   * due now, with a fresh age (`createdAt`). Returns how many.
+   */
+  async requeueFailed(channel: string, keys?: string[]): Promise<number> {
+    const qb = this.ds.createQueryBuilder().update(OutboxMessage)
+      .set({ status: 'queued', attempts: 0, nextAttemptAt: new Date(), createdAt: new Date(), lockedBy: null, lockedUntil: null })
+      .where('channel = :channel AND status = :status', { channel, status: 'failed' });
+    if (keys) qb.andWhere('idempotencyKey IN (:...keys)', { keys: keys.length ? keys : [''] });
+    return (await qb.execute()).affected ?? 0;
   }
 
   /** Delivery state of one outage notice (or of all messages when no notice is given). */

@@ -58,6 +58,20 @@ export function outsideQuietHours(at: Date): Date {
   return warsawInstant(m >= QUIET_FROM ? addDays(day, 1) : day, QUIET_UNTIL);
 }
 
+/** The mark on a reminder's activity: the outbox worker never delivers it in the quiet hours (see {@link quietPostponement}). */
+export const QUIET_MARK = { kropla: { quietHours: true } } as const;
+
+/**
+ * For an activity marked {@link QUIET_MARK} that would go out at `now` inside the quiet hours (a retry, a
+ * backlog): when it may go instead (the next 8:00). Null when it may go now or is not marked.
+ */
+export function quietPostponement(activity: Partial<Activity>, now: Date): Date | null {
+  const marked = (activity.channelData as { kropla?: { quietHours?: boolean } } | undefined)?.kropla?.quietHours === true;
+  if (!marked) return null;
+  const until = outsideQuietHours(now);
+  return until.getTime() > now.getTime() ? until : null;
+}
+
 /** The button of a reminder that turns its kind off, in the chat's language. */
 export function turnOffLabel(locale: Locale, kind: ReminderKind): string {
   return t(locale, `reminders.turnOff.${kind}`);
@@ -161,7 +175,7 @@ export class ReminderService {
         const activity = await d.activity();
         const off = turnOffLabel(locale, d.kind);
         const suggestedActions = { to: [], actions: [{ type: ActionTypes.ImBack, title: off, value: off }] };
-        out.push({ idempotencyKey: `reminder:${chatId}:${d.kind}:${d.subject}`, channel: row.channel, chatId, activity: { ...activity, suggestedActions }, notBefore });
+        out.push({ idempotencyKey: `reminder:${chatId}:${d.kind}:${d.subject}`, channel: row.channel, chatId, activity: { ...activity, suggestedActions, channelData: { ...((activity.channelData as object | undefined) ?? {}), ...QUIET_MARK } }, notBefore });
       }
       if (out.length) queued += await this.deps.services.outbox.enqueue(out);
     }

@@ -234,6 +234,9 @@ export interface DeskEvent {
 
 /** `GET /api/staff/analytics?from=YYYY-MM-DD&to=YYYY-MM-DD`. */
 export interface AnalyticsReportDto {
+  /** The period (Katowice calendar days, both included). */
+  from: string;
+  to: string;
   conversations: number;
   customerMessages: number;
   tasksCompleted: Record<string, number>;
@@ -241,8 +244,8 @@ export interface AnalyticsReportDto {
   containment: number;
   fallbacks: number;
   handoffs: number;
-  /** Messages the bot could not place, most frequent first, digits masked. */
-  misunderstood: { text: string; count: number }[];
+  /** Messages the bot could not place, most frequent first, digits masked; `label` once staff labelled one. */
+  misunderstood: { text: string; count: number; label: string | null }[];
   csat: { responses: number; average: number | null };
   cases: { filed: number; answeredInTime: number; overdue: number };
 }

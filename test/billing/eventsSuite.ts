@@ -3,7 +3,8 @@
  * (`npm run test:postgres`): real servers over HTTP, the real bot, a second writer in its own
  * process (dist/bench/eventsWriter.js), and a real HTTP webhook receiver.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -23,12 +24,14 @@ const TOKEN = 'test-admin-token-123456';
 const SECRET = 'webhook-secret-for-tests-0123456789';
 const WRITER = join(__dirname, '../../dist/bench/eventsWriter.js');
 
-async function startInstance(dbUrl: string, env: Record<string, string> = {}): Promise<App> {
+type WebhookTuning = NonNullable<Parameters<typeof createApp>[1]>['webhook'];
+
+async function startInstance(dbUrl: string, env: Record<string, string> = {}, webhook: WebhookTuning = {}): Promise<App> {
   const config = loadConfig({
     DATABASE_URL: dbUrl, DEMO_DATA: '1', PORT: '0', HOST: '127.0.0.1', ADMIN_API_TOKEN: TOKEN, LOG_LEVEL: 'silent',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'kropla-feed-')), ...env,
   });
-  const app = await createApp(config, { recognizer: await sharedRecognizer(), webhook: { idleMs: 50, retryBaseMs: 100, retryMaxMs: 400 } });
+  const app = await createApp(config, { recognizer: await sharedRecognizer(), webhook: { idleMs: 50, retryBaseMs: 100, retryMaxMs: 400, ...webhook } });
   await app.start();
   return app;
 }
@@ -79,14 +82,21 @@ interface Delivery {
   status: number;
 }
 
-/** A webhook receiver: answers each request with what `answer` says, and keeps every request. */
-async function receiver(answer: (n: number) => number): Promise<{ server: Server; url: string; got: Delivery[] }> {
+/**
+ * A webhook receiver: answers each request with what `answer` says (null: never answers), and keeps
+ * every request.
+ */
+async function receiver(answer: (n: number, raw: string) => number | null): Promise<{ server: Server; url: string; got: Delivery[] }> {
   const got: Delivery[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const status = answer(got.length);
+      const status = answer(got.length, Buffer.concat(chunks).toString('utf8'));
+      if (status === null) {
+        got.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), status: 0 });
+        return;
+      }
       got.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), status });
       res.statusCode = status;
       res.end();
@@ -195,7 +205,7 @@ export function eventsSuite(name: string, freshDbUrl: () => Promise<string>): vo
       expect((await page(app, p.next, 10)).next).toBe(p.next);
     }, 30_000);
 
-    test('paging with limit=1 returns every event exactly once, in order, while another process writes, and after a restart', async () => {
+    test('paging with limit=1 returns every event exactly once, in order, while two other processes write, and after a restart', async () => {
       const seen: FeedEventJson[] = [];
       let cursor: string | undefined;
       let writing = true;
@@ -221,14 +231,17 @@ export function eventsSuite(name: string, freshDbUrl: () => Promise<string>): vo
           await app.services.cases.create({ kind: 'message', category: 'question', text: `Pytanie ${i}`, customerId: customer!.id, channel: 'webchat', chatId: null });
         }
       })();
-      let other;
+      // Two more instances (real processes) write at the same time as this one: on SQLite every
+      // transaction meets the others' write locks (before BEGIN IMMEDIATE, about half failed with
+      // "database is locked").
+      let others;
       try {
-        [other] = await Promise.all([writer(dbUrl, ['mixed', '60', '--concurrency', '3', ...held]), inProcess]);
+        others = await Promise.all([writer(dbUrl, ['mixed', '60', '--concurrency', '3', ...held]), writer(dbUrl, ['mixed', '60', '--concurrency', '3', ...held]), inProcess]);
       } finally {
         writing = false;
         await reader;
       }
-      expect(other).toEqual({ written: 60, errors: 0, seconds: expect.any(Number) });
+      expect(others.slice(0, 2)).toEqual([{ written: 60, errors: 0, seconds: expect.any(Number) }, { written: 60, errors: 0, seconds: expect.any(Number) }]);
 
       // Restart: a new instance on the same database continues from the cursor.
       await app.stop();
@@ -245,7 +258,7 @@ export function eventsSuite(name: string, freshDbUrl: () => Promise<string>): vo
       const start = all.findIndex((e) => e.id === seen[0].id);
       expect(seen.map((e) => e.id)).toEqual(all.slice(start).map((e) => e.id));
       expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
-      expect(seen.length).toBeGreaterThanOrEqual(60 + 50 + 3);
+      expect(seen.length).toBeGreaterThanOrEqual(2 * 60 + 50 + 3);
       expect(seen.slice(-3).map((e) => e.customerNumber)).toEqual(['100004', '100004', '100004']);
     }, 120_000);
 
@@ -288,5 +301,58 @@ export function eventsSuite(name: string, freshDbUrl: () => Promise<string>): vo
         hook.server.close();
       }
     }, 60_000);
+
+    test('webhook: an event the receiver never accepts holds back no other customer, is given up after giveUpMs, and the operator sees and redelivers it', async () => {
+      const stuck = '100006';
+      let poison: string | null = null;
+      let hang = true;
+      // The first event of customer 100006 is never accepted: first the receiver hangs on it, then it refuses it.
+      const hook = await receiver((_n, raw) => {
+        const e = JSON.parse(raw) as FeedEventJson;
+        if (e.customerNumber !== stuck) return 204;
+        poison ??= e.id;
+        if (e.id !== poison) return 204;
+        return hang ? null : 503;
+      });
+      const wapp = await startInstance(dbUrl, { WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET }, { timeoutMs: 8000, giveUpMs: 10_000 });
+      try {
+        const [a, b] = await Promise.all([wapp.services.customers.byNumber(stuck), wapp.services.customers.byNumber('100007')]);
+        const blocked = await wapp.services.cases.create({ kind: 'message', category: 'question', text: 'Zablokowane', customerId: a!.id, channel: 'webchat', chatId: null });
+        await until('the stuck event sent', () => poison !== null);
+        const others: CaseRecord[] = [];
+        for (let i = 0; i < 3; i++) others.push(await wapp.services.cases.create({ kind: 'message', category: 'question', text: `Inny klient ${i}`, customerId: b!.id, channel: 'webchat', chatId: null }));
+        const accepted = () => hook.got.filter((d) => d.status === 204).map((d) => (JSON.parse(d.raw) as FeedEventJson).data.caseNumber);
+        // The other customer's three events, in order, while the first request for the stuck one still hangs.
+        await until("the other customer's events", () => accepted().length >= 3);
+        expect(hook.got.filter((d) => d.headers['x-kropla-event-id'] === poison).map((d) => d.status)).toEqual([0]);
+        expect(accepted()).toEqual(others.map((c) => c.caseNumber));
+        // The stuck customer's next event waits behind the stuck one (order per customer).
+        const after = await wapp.services.cases.create({ kind: 'message', category: 'question', text: 'Następne', customerId: a!.id, channel: 'webchat', chatId: null });
+        hang = false;
+        // Given up after giveUpMs: then the customer's next event goes on.
+        await until('the later event of the stuck customer', () => accepted().includes(after.caseNumber), 30_000);
+        const cli = (...args: string[]) => promisify(execFile)(process.execPath, [join(__dirname, '../../dist/src/cli-events.js'), ...args], { env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' } });
+        const lines = (await cli('deliveries')).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(lines[0]).toEqual(expect.objectContaining({ failed: 1, queued: 0 }));
+        expect(lines.slice(1)).toEqual([expect.objectContaining({ givenUp: poison, type: 'case.created', attempts: expect.any(Number), lastError: 'HTTP 503' })]);
+        expect(accepted()).not.toContain(blocked.caseNumber);
+        // The operator redelivers it once the receiver is mended.
+        hook.got.length = 0;
+        poison = 'mended';
+        expect(JSON.parse((await cli('redeliver', lines[1].givenUp as string)).stdout)).toEqual({ requeued: 1 });
+        wakeWebhooks(wapp);
+        await until('the redelivered event', () => accepted().includes(blocked.caseNumber));
+        expect(JSON.parse((await cli('deliveries')).stdout.trim().split('\n')[0])).toEqual(expect.objectContaining({ failed: 0 }));
+      } finally {
+        await wapp.stop();
+        hook.server.closeAllConnections();
+        hook.server.close();
+      }
+    }, 90_000);
   });
+}
+
+/** Wakes an instance's webhook worker (a redelivery from the CLI is seen on its next poll anyway). */
+function wakeWebhooks(app: App): void {
+  app.services.events.onCommitted?.();
 }

@@ -115,3 +115,33 @@ describe('desk API client', () => {
     expect(e).toMatchObject({ status: 403, code: 'forbidden' });
   });
 });
+
+describe('desk API client: analytics (contracts §10)', () => {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date());
+
+  test('a supervisor gets the report, the intents and stores a label; bad dates are a 400 naming the field', async () => {
+    await chatAndCase(env.app, { text: 'Reklamacja odczytu.' });
+    const api = new StaffApi({ baseUrl: env.url, fetch: cookieFetch() });
+    await api.login({ email: 'jan@kw.test', password: PASSWORD });
+    const r = await api.analytics(today, today);
+    expect(r).toMatchObject({ from: today, to: today, csat: { responses: 0, average: null } });
+    expect(r.conversations).toBeGreaterThanOrEqual(1);
+    expect(r.cases.filed).toBeGreaterThanOrEqual(1);
+    expect(typeof r.containment).toBe('number');
+    expect(Array.isArray(r.misunderstood)).toBe(true);
+    const { intents } = await api.intents();
+    expect(intents).toEqual(expect.arrayContaining(['balance.check', 'None']));
+    await expect(api.label({ text: 'coś tam ####', intent: 'None' })).resolves.toEqual({ text: 'coś tam ####', intent: 'None' });
+    expect((await env.app.services.analytics.labels()).map((l) => [l.text, l.intent])).toContainEqual(['coś tam ####', 'None']);
+    await expect(api.label({ text: 'coś tam ####', intent: 'pogoda' })).rejects.toMatchObject({ status: 400, field: 'intent' });
+    await expect(api.analytics('2026-02-30', today)).rejects.toMatchObject({ status: 400, field: 'from' });
+  });
+
+  test('an agent gets 403 on the report, the intents and labelling', async () => {
+    const api = new StaffApi({ baseUrl: env.url, fetch: cookieFetch() });
+    await api.login({ email: 'ewa@kw.test', password: PASSWORD });
+    await expect(api.analytics(today, today)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    await expect(api.intents()).rejects.toMatchObject({ status: 403 });
+    await expect(api.label({ text: 'x', intent: 'None' })).rejects.toMatchObject({ status: 403 });
+  });
+});

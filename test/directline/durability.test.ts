@@ -88,6 +88,15 @@ describe('TurnQueue and a late event loop', () => {
     q.release();
   });
 
+  it('with a longer allowed wait (TURN_MAX_WAIT_MS) a tick counts as late only proportionally later', () => {
+    const q = new TurnQueue({ concurrency: 8, maxQueued: 100, maxWaitMs: 6000 });
+    const t0 = performance.now();
+    for (let i = 0; i < 6; i++) q.tick(t0 + i * 350, 250); // late for 0.6 s, not for 6 s
+    expect(q.overloaded).toBe(false);
+    for (let i = 0; i < 6; i++) q.tick(t0 + 2000 + i * 1200, 1100);
+    expect(q.overloaded).toBe(true);
+  });
+
   it('refuses while the event loop runs late (CPU shortage) and admits again when it catches up', async () => {
     const q = new TurnQueue({ concurrency: 1, maxQueued: 100, maxWaitMs: 200 });
     q.watchEventLoop();

@@ -4,7 +4,9 @@
  * link-code guesses counted once per message and per address across conversations (V4 c, e), and what
  * "wyloguj" leaves readable (D-c).
  */
+import type { IncomingMessage } from 'node:http';
 import { Attachment, LinkAttempt } from '../../models';
+import { requestAddressKey } from '../../src/http/address';
 import { directLineOf } from '../../src/channels/directline';
 import { UPLOADS_PER_CONVERSATION_PER_DAY } from '../../src/channels/directline/routes';
 import { MAX_ADDRESS_TRIES } from '../../src/services/LinkService';
@@ -140,5 +142,29 @@ describe('D-c — "wyloguj" leaves nothing readable', () => {
     expect(readable).toMatch(/Wylogowano/); // the reply to "wyloguj" still arrives
     expect((await fetch(pdf!.contentUrl as string)).status).toBe(404);
     expect((await call(url, 'GET', `/v3/directline/conversations/${conv.conversationId}/activities?watermark=0`, { token: conv.token })).status).toBe(200);
+  });
+});
+
+describe('client addresses behind TRUST_PROXY', () => {
+  const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
+
+  test('X-Forwarded-For counts only when trusted; IPv6 by /64 in every per-address limit', () => {
+    expect(requestAddressKey(req('2001:db8:9:9::5', '203.0.113.7'))).toBe('2001:db8:9:9::/64'); // not trusted: the peer
+    expect(requestAddressKey(req('10.0.0.2', '6.6.6.6, 2001:db8:1:2:aaaa::1'), 1)).toBe('2001:db8:1:2::/64');
+    expect(requestAddressKey(req('10.0.0.2', '::ffff:203.0.113.7'), 1)).toBe('203.0.113.7');
+  });
+
+  test('web-chat tokens from one /64 behind a trusted proxy share one limit; another /64 and a forged left entry change nothing', async () => {
+    const proxied = await startTestApp({ TRUST_PROXY: '1', WEBCHAT_TOKEN_RATE_PER_MIN: '3' }, { recognizer: await sharedRecognizer() });
+    try {
+      const token = async (xff: string) => (await fetch(`${proxied.url}/api/webchat/token`, { method: 'POST', headers: { 'x-forwarded-for': xff } })).status;
+      // Three addresses of one subscriber's /64, each with a different forged entry in front.
+      expect([await token('1.1.1.1, 2001:db8:1:2::a'), await token('2.2.2.2, 2001:db8:1:2::b'), await token('2001:db8:1:2:ffff::c')]).toEqual([200, 200, 200]);
+      expect(await token('9.9.9.9, 2001:db8:1:2::d')).toBe(429);
+      expect(await token('2001:db8:1:3::a')).toBe(200); // a neighbour's /64 is not limited
+      expect(await token('203.0.113.7')).toBe(200);
+    } finally {
+      await proxied.stop();
+    }
   });
 });

@@ -10,12 +10,13 @@ import { loadConfig } from '../../src/config';
 import { sqlOf } from '../../src/db/sql';
 import { isoDateInWarsaw } from '../../src/domain/format';
 import { warsawInstant, warsawMinutes } from '../../src/domain/warsawTime';
-import { outsideQuietHours } from '../../src/services/ReminderService';
+import { outsideQuietHours, QUIET_MARK, quietPostponement } from '../../src/services/ReminderService';
 import { paymentQrPayload } from '../../src/documents/paymentQr';
 import { qrPngEncodes } from '../documents/helpers';
 import { sharedRecognizer } from '../support/botHarness';
 import { getActivities, openConversation, postMessage, type ActivitySet, type Conversation } from '../directline/helpers';
 import { addStaff, startApp, StaffClient } from '../staff/helpers';
+import { CUSTOMER } from './fixtures';
 
 const ADMIN = 'test-admin-token-123456';
 type Act = ActivitySet['activities'][number];
@@ -64,19 +65,6 @@ async function linkedChat(app: App, customerNumber: string): Promise<Conversatio
   expect(texts(await ask(app, conv, `/start ${String(body.code)}`))).toContain(customerNumber);
   return conv;
 }
-
-const CUSTOMER = {
-  customerNumber: '555001', name: 'Zofia Testowa', email: 'zofia@example.com', phone: '+48600555001', bankAccount: 'PL61109010140000071219812874', eInvoice: false,
-  servicePoints: [{
-    id: 'SP-555001-1', address: { street: 'Mikołowska', building: '40', apartment: '2', postalCode: '40-065', city: 'Katowice' },
-    meters: [
-      { serial: 'WM-555001', kind: 'main', legalizedUntil: '2029-12-31', readings: [{ date: '2026-09-01', value: 100, source: 'collector' }, { date: '2026-11-01', value: 110, source: 'collector' }] },
-      { serial: 'SM-555001', kind: 'submeter', legalizedUntil: '2027-04-10', readings: [] },
-    ],
-  }],
-  invoices: [{ number: 'FV/2027/01/555001', issueDate: '2027-01-05', dueDate: '2027-01-20', periodFrom: '2026-11-01', periodTo: '2026-12-31', grossAmount: 123.45, consumptionM3: 10 }],
-  payments: [],
-};
 
 describe('reminders', () => {
   let app: App;
@@ -167,6 +155,12 @@ describe('reminders', () => {
     expect(outsideQuietHours(warsawInstant('2027-07-10', 3 * 60)).toISOString()).toBe(warsawInstant('2027-07-10', 8 * 60).toISOString());
     expect(warsawInstant('2027-07-10', 8 * 60).toISOString()).toBe('2027-07-10T06:00:00.000Z');
     expect(warsawInstant('2027-01-10', 8 * 60).toISOString()).toBe('2027-01-10T07:00:00.000Z');
+    // the outbox worker holds a marked reminder that would go out at night (a retry, a backlog) until 8:00
+    const marked = { type: 'message', text: 'x', channelData: QUIET_MARK };
+    expect(quietPostponement(marked, warsawInstant('2027-01-10', 23 * 60 + 15))!.toISOString()).toBe(warsawInstant('2027-01-11', 8 * 60).toISOString());
+    expect(quietPostponement(marked, warsawInstant('2027-01-10', 7 * 60 + 59))!.toISOString()).toBe(warsawInstant('2027-01-10', 8 * 60).toISOString());
+    expect(quietPostponement(marked, warsawInstant('2027-01-10', 12 * 60))).toBeNull();
+    expect(quietPostponement({ type: 'message', text: 'staff reply' }, warsawInstant('2027-01-10', 23 * 60))).toBeNull();
 
     const a = await linkedChat(app, '555001');
     await ask(app, a, 'Włącz powiadomienia o fakturach');
@@ -175,6 +169,8 @@ describe('reminders', () => {
     expect(await app.services.reminders.run('2027-01-06', night)).toBe(1);
     const row = await sqlOf(app.ds).one<{ nextAttemptAt: unknown; status: string }>('SELECT "nextAttemptAt", "status" FROM outbox_message WHERE "idempotencyKey" LIKE $1', [`reminder:${await chatIdOf(a)}:invoice_issued:%`]);
     expect(new Date(String(row!.nextAttemptAt).replace(' ', 'T') + 'Z').toISOString()).toBe(warsawInstant('2027-01-07', 8 * 60).toISOString());
+    const stored = await sqlOf(app.ds).one<{ activity: string }>('SELECT "activity" FROM outbox_message WHERE "idempotencyKey" LIKE $1', [`reminder:${await chatIdOf(a)}:invoice_issued:%`]);
+    expect(JSON.parse(stored!.activity).channelData.kropla.quietHours).toBe(true);
     app.pokeWorkers();
     await new Promise((r) => setTimeout(r, 500));
     expect((await botActs(app, a)).length).toBe(before);

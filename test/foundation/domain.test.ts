@@ -7,6 +7,8 @@ import { buildingInRange, closestStreetKey, KATOWICE_STREETS, streetKey } from '
 import { keys, t } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logger';
 import { ConfigError, loadConfig, parseDatabaseUrl } from '../../src/config';
+import { extractEntities } from '../../src/nlu/entities';
+import { newLinkCode } from '../../src/services/LinkService';
 
 describe('formatting, Polish style', () => {
   test.each([
@@ -121,5 +123,24 @@ describe('configuration', () => {
   });
   test('postgres URLs are accepted', () => {
     expect(parseDatabaseUrl('postgres://u:p@127.0.0.1:5432/db')).toEqual({ type: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db' });
+  });
+});
+
+describe('link codes', () => {
+  test('every issued code is read back as that link code when typed in chat (with or without the dash, any case)', () => {
+    const misread: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const code = newLinkCode();
+      const typed = i % 2 ? code : code.replace('-', '').toLowerCase();
+      const found = extractEntities(typed, 'pl').filter((e) => e.type === 'linkCode');
+      if (found.length !== 1 || (found[0].type === 'linkCode' && found[0].value !== code)) misread.push(typed);
+    }
+    expect(misread).toEqual([]);
+  });
+
+  test('no code has the shape chat reads as a number (four digits, then a digit): about one in a thousand had it', () => {
+    expect(extractEntities('2345-6ABC', 'pl').filter((e) => e.type === 'linkCode')).toEqual([]);
+    const codes = Array.from({ length: 20_000 }, () => newLinkCode());
+    expect(codes.filter((c) => !/^[A-Z2-9]{4}-[A-Z2-9]{4}$/.test(c) || /^\d{4}-\d/.test(c) || !/[A-Z]/.test(c) || !/\d/.test(c))).toEqual([]);
   });
 });

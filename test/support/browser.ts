@@ -23,10 +23,16 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-/** Starts the app on a free port with demo data and a throwaway SQLite database. */
+/**
+ * Starts the app on a free port with demo data and a throwaway SQLite database. A turn may wait 30 s before
+ * the polite busy reply (`TURN_MAX_WAIT_MS`; the server's default is 0.6 s): on a shared, loaded test machine
+ * the event loop runs late, and a test of what the bot answers must not get "very many people are writing"
+ * instead. Tests of that reply set `TURN_*` themselves.
+ */
 export async function startTestApp(env: Record<string, string> = {}, opts: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'kropla-e2e-'));
   const config = loadConfig({
+    TURN_MAX_WAIT_MS: '30000',
     PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'kropla.sqlite')}`, DEMO_DATA: '1', ADMIN_API_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: process.env.KROPLA_TEST_LOG ?? 'silent', DATA_DIR: dir, ...env,
   });

@@ -2,10 +2,12 @@
  * `npm run screenshots`: every task's answer as a customer sees it, written as PNG files for a
  * person to review — Web Chat in real Chromium at 375 px and 1280 px (the widget panel after each
  * answer), and the same answers as the Telegram fake received them (its HTML rendered like a
- * Telegram chat). Prints the folder (default `$TMPDIR/kropla-screenshots`, or `SCREENSHOTS_DIR`).
+ * Telegram chat), and the staff desk (queue, a case, Statystyki over a scripted set of conversations) as a
+ * supervisor sees it at the same widths. Prints the folder (default `$TMPDIR/kropla-screenshots`, or `SCREENSHOTS_DIR`).
  *
  * @example
  * npm run screenshots            # → /tmp/kropla-screenshots/webchat-375-03-balance.png, …
+ * SCREENSHOTS_ONLY=desk npm run screenshots   # → …/desk-1280-03-stats.png, …
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_TOKEN, launchChromium, openWidgetByKeyboard, sendChatMessage, startTestApp } from './browser';
 import { importAnswersCustomer } from './answersFixture';
+import { scriptConversations } from './deskStats';
+import { addStaff, PASSWORD } from '../staff/helpers';
 import { startTelegramHarness, TEST_ADMIN_TOKEN } from './fake-telegram/harness';
 import type { SentMessage } from './fake-telegram';
 
@@ -154,6 +158,45 @@ async function telegram(browser: Browser, out: string, files: string[]): Promise
   }
 }
 
+/** The widths every surface is shot at: a phone and a desktop. */
+const WIDTHS = [375, 1280] as const;
+
+/** The staff desk as a supervisor sees it: the queue, a case, and Statystyki (figures, charts, the misunderstood list). */
+async function desk(browser: Browser, out: string, files: string[]): Promise<void> {
+  const t = await startTestApp();
+  try {
+    const supervisor = await addStaff(t.app, 'ewa.szefowa@kw.test', 'supervisor', 'Ewa Szefowa');
+    await scriptConversations(t.app, supervisor);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const width of WIDTHS) {
+      const context = await browser.newContext({ locale: 'pl-PL', viewport: { width, height: width < 500 ? 740 : 900 } });
+      const page = await context.newPage();
+      const shot = async (name: string) => {
+        const file = join(out, `desk-${width}-${name}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        files.push(file);
+      };
+      await page.goto(`${t.url}/staff`);
+      await page.waitForSelector('body[data-ready="true"]');
+      await shot('00-login');
+      await page.getByTestId('login-email').fill('ewa.szefowa@kw.test');
+      await page.getByTestId('login-password').fill(PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('queue-row').first().waitFor();
+      await shot('01-queue');
+      await page.getByTestId('open-case').first().click();
+      await page.getByTestId('case-heading').waitFor();
+      await shot('02-case');
+      await page.getByTestId('nav-stats').click();
+      await page.waitForSelector('[data-testid="stats-results"][data-charts]');
+      await shot('03-stats');
+      await context.close();
+    }
+  } finally {
+    await t.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const out = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), 'kropla-screenshots');
   mkdirSync(out, { recursive: true });
@@ -161,8 +204,11 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const t = await startTestApp();
   try {
-    for (const width of [375, 1280]) await webChat(browser, t.url, width, out, files);
-    await telegram(browser, out, files);
+    // SCREENSHOTS_ONLY=desk (or webchat, telegram, comma-separated) shoots only those surfaces.
+    const only = new Set((process.env.SCREENSHOTS_ONLY ?? 'webchat,telegram,desk').split(',').map((x) => x.trim()));
+    if (only.has('webchat')) for (const width of WIDTHS) await webChat(browser, t.url, width, out, files);
+    if (only.has('telegram')) await telegram(browser, out, files);
+    if (only.has('desk')) await desk(browser, out, files);
   } finally {
     await t.stop();
     await browser.close();

@@ -20,7 +20,7 @@ describe('toActivity', () => {
       type: 'message', id: '5', channelId: 'telegram', serviceUrl: ROOT, text: '/start K7PM4QX9',
       conversation: { id: '777', isGroup: false }, from: { id: '777', name: 'Ola Nowak' }, recipient: { id: '123456' }, locale: 'uk',
     });
-    expect((a?.channelData as TelegramChannelData).update).toBe(update);
+    expect((a?.channelData as TelegramChannelData).update).toEqual(update);
     expect(a?.timestamp).toEqual(new Date(1_700_000_000_000));
   });
 
@@ -57,6 +57,14 @@ describe('toActivity', () => {
     expect((a?.channelData as TelegramChannelData).callbackQuery?.id).toBe('q1');
     // an id this process no longer knows: no turn
     expect(toActivity({ ...update, callback_query: { ...update.callback_query!, data: 'k~AAAAAAAAAAAAAAAAAAAAAA' } }, { serviceUrl: ROOT, decodeCallbackData: (d) => codec.decode(d) })).toBeNull();
+  });
+
+  it('removes NUL and other control characters (not line breaks) from everything the user wrote (V6: PostgreSQL refuses NUL)', () => {
+    const update: Update = { update_id: 3, message: { message_id: 7, date: 1, chat: { ...chat, first_name: 'O\u0000la' }, from: { ...from, first_name: 'O\u0000la', last_name: 'No\u001bwak' }, text: 'ile\u0000 mam\n do\u0007 zapłaty?\u007f' } };
+    const a = toActivity(update, { serviceUrl: ROOT });
+    expect(a).toMatchObject({ text: 'ile mam\n do zapłaty?', from: { name: 'Ola Nowak' } });
+    expect(JSON.stringify(a?.channelData)).not.toMatch(/\\u00(00|07|1b|7f)/);
+    expect(update.message?.text).toBe('ile\u0000 mam\n do\u0007 zapłaty?\u007f'); // the update itself is left as it came
   });
 
   it('ignores updates Kropla does not handle', () => {

@@ -83,12 +83,30 @@ export function inboundFiles(message: Message): InboundFile[] {
   return out;
 }
 
+/** C0 control characters but tab, line feed and carriage return, and DEL: NUL is refused by PostgreSQL text and JSON. */
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * A copy of an update (any JSON value) with {@link CONTROLS} removed from every string, keys too: the text,
+ * caption and names of a user reach the database (transcript, chat reference, bot state), and a NUL there
+ * fails the turn on PostgreSQL (V6).
+ */
+export function withoutControls<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(CONTROLS, '') as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutControls(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k.replace(CONTROLS, '')] = withoutControls(v);
+  return out as T;
+}
+
 /**
  * A Telegram update as a botbuilder activity for the one bot, or null for updates Kropla ignores.
  * Text messages (commands too, as written: `/start K7PM4QX9`), captions, photos and documents
  * become `message` activities; a button press becomes a `message` whose text is the button's value.
  */
-export function toActivity(update: Update, opts: ToActivityOptions): Partial<Activity> | null {
+export function toActivity(raw: Update, opts: ToActivityOptions): Partial<Activity> | null {
+  const update = withoutControls(raw);
   const bot = opts.bot ?? { id: 'bot', name: 'Kropla' };
   const base = (from: User, chat: { id: number; type: string }, date: number) => ({
     channelId: 'telegram',

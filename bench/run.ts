@@ -11,6 +11,7 @@ import { runDirectLineBench } from './directline';
 import { runEventsBench } from './events';
 import { runOcrBench } from './ocr';
 import { runLoadBench } from './load';
+import { runLoginBench } from './login';
 
 const SUITES: Record<string, () => Promise<void>> = {
   nlu: runNluBench,
@@ -22,6 +23,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   events: runEventsBench,
   ocr: runOcrBench,
   load: runLoadBench,
+  login: runLoginBench,
 };
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
  * Schema changes come only from the checked-in migrations of that driver (no `synchronize`).
  */
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -131,4 +131,53 @@ export async function openDatabase(db: DatabaseConfig, opts: { poolSize?: number
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   return ds;
+}
+
+/** Whether this process may write the SQLite file (and its -wal/-shm) at `path` now. */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A read-only SQLite file (permissions, a read-only mount) is opened read-only by SQLite and stays so for the
+ * connection's life, also once the file is writable again; its -wal and -shm files were created with the
+ * file's read-only mode too. When the file is writable again: gives the -wal/-shm this process made the file's
+ * mode, and opens the connection afresh (statements prepared on the old one are dropped). Returns whether it
+ * reopened. Not while a transaction is open.
+ */
+export async function reopenIfWritableAgain(ds: DataSource, path: string): Promise<boolean> {
+  if (path === ':memory:' || !writable(path)) return false;
+  const driver = ds.driver as unknown as { databaseConnection: { close(): void }; createDatabaseConnection(): Promise<{ close(): void }>; queryRunner?: { isTransactionActive: boolean; stmtCache?: Map<string, unknown> } };
+  if (driver.queryRunner?.isTransactionActive) return false;
+  const mode = statSync(path).mode & 0o777;
+  for (const side of [`${path}-wal`, `${path}-shm`]) {
+    if (existsSync(side) && !writable(side)) {
+      try {
+        chmodSync(side, mode);
+      } catch {
+        return false; // not ours to mend: the operator has to
+      }
+    }
+  }
+  const fresh = await driver.createDatabaseConnection();
+  const old = driver.databaseConnection;
+  driver.databaseConnection = fresh;
+  driver.queryRunner?.stmtCache?.clear();
+  try {
+    old.close();
+  } catch {
+    // already unusable
+  }
+  return true;
+}
+
+/** True for SQLite's "attempt to write a readonly database". */
+export function isReadOnlyError(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  return /^SQLITE_READONLY/.test(err.driverError?.code ?? err.code ?? '');
 }

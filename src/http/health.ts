@@ -5,10 +5,11 @@
  * deleted while running). In that last case the watch also stops all writes ({@link watchDatabaseFile}), so
  * the chat answers with its error message and never confirms what it could not keep.
  */
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import type { Request, Response, Server } from 'restify';
 import type { App } from '../app';
 import { LinkAttempt } from '../../models';
+import { isReadOnlyError, reopenIfWritableAgain } from '../db/dataSource';
 
 type Problem = 'unreachable' | 'not_writable' | 'file_missing' | 'file_replaced';
 
@@ -23,9 +24,28 @@ function fileIdentity(path: string): { dev: number; ino: number } | null {
   }
 }
 
+/** Connections that met a read-only database file (or opened one): reopened once it is writable again. */
+const readOnly = new WeakSet<object>();
+
 /** Remembers which SQLite file the app opened (call once, right after opening). */
 export function rememberDatabaseFile(app: Pick<App, 'config' | 'ds'>): void {
-  if (app.config.database.type === 'sqlite' && !opened.has(app.ds)) opened.set(app.ds, fileIdentity(app.config.database.path));
+  if (app.config.database.type === 'sqlite' && !opened.has(app.ds)) {
+    opened.set(app.ds, fileIdentity(app.config.database.path));
+    try {
+      if (app.config.database.path !== ':memory:') accessSync(app.config.database.path, constants.W_OK);
+    } catch {
+      readOnly.add(app.ds);
+    }
+  }
+}
+
+/** A read-only connection whose file is writable again is opened afresh (no restart needed). */
+async function recoverReadOnly(app: Pick<App, 'config' | 'ds' | 'log'>): Promise<void> {
+  if (app.config.database.type !== 'sqlite' || !readOnly.has(app.ds)) return;
+  if (await reopenIfWritableAgain(app.ds, app.config.database.path)) {
+    readOnly.delete(app.ds);
+    app.log.info('the database file is writable again: connection reopened');
+  }
 }
 
 /** Whether the SQLite file the app opened is still there under its path. */
@@ -39,9 +59,10 @@ function fileProblem(app: Pick<App, 'config' | 'ds'>): Problem | null {
 }
 
 /** What keeps the database from working now, or null. A write (one row in and out) is part of the check. */
-export async function databaseProblem(app: Pick<App, 'config' | 'ds'>): Promise<Problem | null> {
+export async function databaseProblem(app: Pick<App, 'config' | 'ds' | 'log'>): Promise<Problem | null> {
   const file = fileProblem(app);
   if (file) return file;
+  await recoverReadOnly(app);
   try {
     await app.ds.query('SELECT 1');
   } catch {
@@ -53,7 +74,8 @@ export async function databaseProblem(app: Pick<App, 'config' | 'ds'>): Promise<
     const repo = app.ds.getRepository(LinkAttempt);
     await repo.insert({ subject: 'health:write-check' });
     await repo.delete({ subject: 'health:write-check' });
-  } catch {
+  } catch (e) {
+    if (isReadOnlyError(e)) readOnly.add(app.ds);
     return 'not_writable';
   }
   return null;
@@ -71,7 +93,10 @@ export function watchDatabaseFile(app: Pick<App, 'config' | 'ds' | 'log'>, every
   const timer = setInterval(() => {
     if (stopped) return;
     const problem = fileProblem(app);
-    if (!problem) return;
+    if (!problem) {
+      recoverReadOnly(app).catch((e: unknown) => app.log.warn({ err: e }, 'reopening the database failed'));
+      return;
+    }
     stopped = true;
     app.log.error({ problem }, 'the database file is gone or replaced: writes stopped until a restart');
     app.ds.query('PRAGMA query_only = ON').catch(() => undefined);

@@ -65,9 +65,9 @@ export class OutboxWorker {
     await this.loop;
   }
 
-  private async idle(): Promise<void> {
+  private async idle(ms = this.opts.idleMs ?? 500): Promise<void> {
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, this.opts.idleMs ?? 500);
+      const t = setTimeout(resolve, ms);
       this.wake = () => {
         clearTimeout(t);
         resolve();
@@ -79,15 +79,19 @@ export class OutboxWorker {
   private async run(): Promise<void> {
     const batch = Math.max(1, Math.min(200, Math.ceil(this.sender.ratePerSecond * 2)));
     const leaseMs = this.opts.leaseMs ?? Math.max(30_000, (batch / this.sender.ratePerSecond) * 1000 * 3);
+    // While the database refuses (read-only file, full disk) the worker logs once and backs off up to 30 s.
+    let failures = 0;
     while (this.running) {
       let claimed: OutboxMessage[] = [];
       try {
         claimed = await this.outbox.claim(this.sender.channel, batch, this.workerId, leaseMs);
+        if (failures > 0) this.log.info({ failures }, 'outbox claims work again');
+        failures = 0;
       } catch (e) {
-        this.log.error({ err: e }, 'outbox claim failed');
+        if (failures++ === 0) this.log.error({ err: e }, 'outbox claim failed; retrying quietly with growing pauses until it works');
       }
       if (claimed.length === 0) {
-        await this.idle();
+        await this.idle(failures > 0 ? Math.min(30_000, 500 * 2 ** Math.min(6, failures - 1)) : undefined);
         continue;
       }
       for (const msg of claimed) {

@@ -2,6 +2,7 @@
  * Durability findings (issue 15) over real HTTP on SQLite: /healthz checks a write and that the database file
  * is still the one opened (D-a); a bulk import runs in chunks that let other requests through, with progress (D-e).
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../src/config';
 import { watchDatabaseFile } from '../../src/http/health';
 import type { Recognizer } from '../../src/nlu';
 import { polishIbanFromBban } from '../../src/domain/iban';
+import { capturedLogger } from '../support/security';
 
 const TOKEN = 'test-admin-token-123456';
 const noNlu: Recognizer = { recognize: (text) => ({ text, language: 'pl', intent: 'None', score: 1, intents: [], entities: [] }) };
@@ -94,4 +96,39 @@ describe('D-e — a bulk import does not freeze the server', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('D-a — a read-only database file', () => {
+  test('the server recovers without a restart once the file is writable; the outbox logs the failure once, not twice a second', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kropla-health-'));
+    const captured = capturedLogger('info');
+    const path = `${dir}/data/k.sqlite`;
+    const app = await createApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path}`, DEMO_DATA: '0', ADMIN_API_TOKEN: TOKEN, LOG_LEVEL: 'info', DATA_DIR: `${dir}/data` }), { recognizer: noNlu, log: captured.log });
+    await app.start();
+    const driver = app.ds.driver as unknown as { databaseConnection: Database.Database; queryRunner: { stmtCache: Map<string, unknown> } };
+    const writable = driver.databaseConnection;
+    const lines = (msg: string) => captured.lines().split('\n').filter((l) => l.includes(`"msg":"${msg}`)).length;
+    try {
+      // What SQLite does when it opens a file it may not write (permissions, a read-only mount): a connection
+      // that refuses every write for its whole life, also once the file is writable again. (The test runs as
+      // root, whom permissions do not stop, so the connection is opened read-only here.)
+      driver.databaseConnection = new Database(path, { readonly: true });
+      driver.queryRunner.stmtCache.clear();
+      expect(await health(app)).toEqual({ status: 503, body: { status: 'unavailable', db: 'not_writable' } });
+      await new Promise((r) => setTimeout(r, 3000)); // the outbox workers keep claiming meanwhile (every 0.5 s when idle)
+      expect(lines('outbox claim failed')).toBeGreaterThanOrEqual(1);
+      expect(lines('outbox claim failed')).toBeLessThanOrEqual(3); // once per channel's worker, then quiet
+      // The file is writable: the next check reopens the connection.
+      expect(await health(app)).toEqual({ status: 200, body: { status: 'ok', db: 'ok' } });
+      expect(lines('the database file is writable again: connection reopened')).toBe(1);
+      expect((await app.services.cases.create({ kind: 'message', category: 'question', text: 'Po naprawie', customerId: null, channel: 'webchat', chatId: null })).caseNumber).toMatch(/^KW-/);
+      const t0 = Date.now();
+      while (lines('outbox claims work again') < lines('outbox claim failed') && Date.now() - t0 < 40_000) await new Promise((r) => setTimeout(r, 200));
+      expect(lines('outbox claims work again')).toBe(lines('outbox claim failed'));
+    } finally {
+      await app.stop();
+      writable.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

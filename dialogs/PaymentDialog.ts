@@ -26,7 +26,8 @@ export class PaymentDialog extends WaterfallDialog {
         const oldestDue = b.unpaid[0]?.invoice.dueDate;
         const text = tr(step.context, 'payment.details', {
           account, amount: formatMoney(b.balanceGrosze), recipient: 'Katowickie Wodociągi S.A.', title: tr(step.context, 'payment.title', { customerNumber: customer.customerNumber }),
-          due: oldestDue ? formatDate(oldestDue) : '-',
+          // the oldest unpaid invoice's date; one already past is said to be past (not "the next" one)
+          due: !oldestDue ? '-' : oldestDue < turnInfo(step.context).today ? tr(step.context, 'payment.duePassed', { date: formatDate(oldestDue) }) : formatDate(oldestDue),
         });
         if (b.balanceGrosze > MAX_QR_AMOUNT_GROSZE) {
           await step.context.sendActivity(withCard({ type: 'message', text: text + '\n\n' + tr(step.context, 'payment.tooLargeForQr') }));

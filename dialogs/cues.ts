@@ -12,7 +12,7 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['outage.report', /\b(cofa|cofn|cofo|zalew|zalal|zalan|pekl|pekla rura|wybil|wybilo|leje sie|tryska|wyplywa|wylewa|gnojow|szambo|studzienk|burst|flood|прорив|затоп)/, true],
   // "co się dzieje z moją reklamacją?" asks about a filed case, not for a new complaint.
   ['case.status', /(?:co sie dzieje|co slychac|na jakim etapie|jak idzie|jaki jest status|status|co z|czy jest juz|czy rozpatrz|kiedy odpowie|what.?s happening with|status of)\s+(?:\w+\s+){0,3}(?:reklamac|sprawa|sprawy|sprawie|sprawa|zgloszeni|wiadomosci|pism|complaint|case|скарг|заяв)|(?:reklamac|sprawa|zgloszeni)\w*\s+(?:\w+\s+){0,3}(?:rozpatrzon|status|etap|odpowiedz)/, true],
-  ['complaint.file', /reklamac|complaint|скарг/, true],
+  ['complaint.file', /reklamac|reklamow|zareklamow|\bskarg|complaint|скарг/, true],
   ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
   ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
   ['readings.history', /(?:jakie|historia|historie|historii|liste|lista|poprzednie|wczesniejsze|ostatnie|dawne|moje)\s+(?:\w+\s+)?odczyt|odczyty (?:z|za|w|od)\b|reading history|past readings|історі\w* показ/, false],
@@ -26,6 +26,9 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
   ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
 ];
+
+/** Asking outright to pass something to the office: a message, whatever else the sentence names ("…proszę przekazać do biura, żeby sprawdzili adres"). */
+const TO_THE_OFFICE = /(?:przekaz\w*|napisa\w*|napisz\w*|wysla\w*|wysl\w*|zostawi\w*)\s+(?:\w+\s+){0,2}(?:do biura|do bok|do was\b|do pracownik)|(?:prosb\w*|wiadomosc\w*|pismo|zapytani\w*) (?:do|dla) (?:biura|bok|pracownik)/;
 
 /** Asking whether something is paid: with a month or an invoice, the invoice's status is meant. */
 const PAID_RE = /oplacon|zaplacon|zaplacil|oplacil|placil|uregulowa|\bpaid\b|сплачен|оплачен/;
@@ -53,6 +56,7 @@ export function cuedTask(nlu: NluResult, confident: boolean, opts: { loose?: boo
   // An invoice by its number ("prześlij FV/2026/11/000007"), or "is October's invoice paid?".
   if (lighter && (!confident || nlu.intent === 'None') && nlu.entities.some((e) => e.type === 'invoiceNumber')) return 'invoices.list';
   if (!confident && asksIfPaid(f) && (nlu.entities.some((e) => e.type === 'period') || /faktur|invoice|рахун/.test(f))) return 'invoices.list';
+  if (TO_THE_OFFICE.test(f) && !['complaint.file', 'outage.report', 'case.status', 'agent.handoff'].includes(nlu.intent) && !TASK_CUES.some(([i, re, strong]) => strong && i !== 'case.status' && re.test(f))) return 'message.send';
   // NLU's own guess, when the message names it too, wins over the other named tasks ("…proszę o wysyłanie faktur na jego adres" is a message).
   const own = TASK_CUES.find(([intent, re, strong]) => intent === nlu.intent && !strong && re.test(f));
   const firstStrong = TASK_CUES.find(([, re, strong]) => strong && re.test(f));

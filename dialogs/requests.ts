@@ -21,6 +21,9 @@ export interface RequestPart {
 /** Where a message may be cut into requests: sentence ends, and words that join requests. */
 const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|:\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)/giu;
 
+/** Tasks whose words, told before a message to the office or a complaint, are only the story of it. */
+const STORY_OF_A_MESSAGE = ['invoices.list', 'balance.check', 'payment.info', 'consumption.report', 'readings.history', 'einvoice.activate'];
+
 /** A task part must be this sure; a vaguer part belongs to its neighbour. */
 const PART_SCORE = 0.75;
 
@@ -58,7 +61,14 @@ export function splitRequests(text: string, recognizer: Recognizer, opts: { lang
     else if (prev && prev.kind === kind && prev.intent === intent) prev.text += ` ${p}`;
     else parts.push({ text: p, kind, intent });
   }
-  const real = parts.filter((p): p is { text: string; kind: 'task' | 'question'; intent: string } => p.kind !== 'none');
+  let real = parts.filter((p): p is { text: string; kind: 'task' | 'question'; intent: string } => p.kind !== 'none');
+  // "nie dostaję faktur od 3 miesięcy… proszę przekazać do biura, żeby sprawdzili adres", "…faktura prawie 2 razy większa. chcę to zareklamować":
+  // what is told (not asked) before a message to the office or a complaint is part of it.
+  const office = real.findIndex((p) => p.intent === 'message.send' || p.intent === 'complaint.file');
+  if (office > 0) {
+    const told = real.slice(0, office).filter((p) => (STORY_OF_A_MESSAGE.includes(p.intent) || p.kind === 'question') && !/\?\s*$/.test(p.text));
+    if (told.length === office) real = [{ ...real[office], text: [...told.map((p) => p.text), real[office].text].join(' ') }, ...real.slice(office + 1)];
+  }
   if (real.length < 2) return [];
   return real.map((p) => ({ ...p, nlu: recognizer.recognize(p.text, { language: opts.language, today: opts.today }) }));
 }

@@ -12,7 +12,7 @@ import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
 import { HandoffMiddleware, TranscriptMiddleware, TurnInfoMiddleware } from './middleware';
 import { AnalyticsMiddleware, TaskTelemetry, recordFallback } from './analytics';
-import { engagementTurn } from './engagement';
+import { engagementTurn, markPromptWaiting } from './engagement';
 import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
 import { foldDiacritics } from '../domain/streets';
@@ -135,6 +135,7 @@ export class KroplaBot extends ActivityHandler {
       }
     }
     await this.afterTurn(dc, info, prefs);
+    if (dc.activeDialog) markPromptWaiting(ctx);
     await this.prefs.set(ctx, prefs);
   }
 

@@ -140,8 +140,16 @@ export async function engagementTurn(dc: DialogContext, app: App, info: TurnInfo
   return false;
 }
 
+const PROMPT_WAITS = Symbol('kropla.promptWaits');
+
+/** The turn ends with a question waiting for the customer's answer: no offer may come after it (it would bury the question). */
+export function markPromptWaiting(ctx: TurnContext): void {
+  ctx.turnState.set(PROMPT_WAITS, true);
+}
+
 /** After a reading, an invoice answer or the sub-meter answer: offers the matching reminders once per chat. */
 export async function offerAfterTasks(ctx: TurnContext, app: App, info: TurnInfo, completed: string[]): Promise<void> {
+  if (ctx.turnState.get(PROMPT_WAITS)) return;
   const kinds = [...new Set(completed.map((c) => OFFER_AFTER[c]).filter((k): k is ReminderKind => k !== undefined))];
   if (!kinds.length) return;
   const customerId = info.customerId ?? (await app.services.links.linkedCustomerId(info.chat.channel, info.chat.userId));

@@ -143,7 +143,7 @@ describe('Adaptive Cards from the same text', () => {
     expect(showsCardInsteadOfText(activity)).toBe(true);
     expect(activity.text).toBe(PAYMENT);
     const card = activity.attachments?.find((a) => a.contentType === ADAPTIVE_CARD)?.content as ReturnType<typeof answerCard>;
-    expect(pairs(card).map((p) => p[0])).toEqual(['odbiorca', 'numer rachunku (indywidualny)', 'kwota', 'tytuł', 'najbliższy termin']);
+    expect(pairs(card).map((p) => p[0])).toEqual(['odbiorca', 'numer rachunku (indywidualny)', 'kwota', 'tytuł', 'termin płatności']);
     // the account number alone in its block, in a monospaced face: easy to read out and to select
     const account = card.body.filter((e) => e.type === 'Container')[1].items as Record<string, unknown>[];
     expect(account[1]).toMatchObject({ text: '72 1090 1014 0000 0000 0010 0002', fontType: 'Monospace' });

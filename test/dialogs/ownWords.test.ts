@@ -134,24 +134,35 @@ describe('a message to the office', () => {
     const c = await linkedChat(app, '100013');
     const ask = await c.say('chcę napisać do biura');
     expect(kropla(last(ask)).expects).toBe('description');
-    const sent = await c.text('kiedy wymienicie mi wodomierz, bo legalizacja się kończy?');
-    expect(sent).toMatch(/wiadomość trafiła do Biura Obsługi Klienta/);
+    const readBack = await c.say('kiedy wymienicie mi wodomierz, bo legalizacja się kończy?');
+    expect(kropla(last(readBack)).expects).toBe('yesNo');
+    expect(last(readBack)?.text).toMatch(/Przekażę do Biura Obsługi Klienta taką wiadomość: „kiedy wymienicie/);
+    expect(await c.text('tak, wyślij')).toMatch(/wiadomość trafiła do Biura Obsługi Klienta/);
     const [m] = await casesOfChat(c);
     expect(m.kind).toBe('message');
     expect(m.text).toContain('kiedy wymienicie mi wodomierz');
   });
 
-  test('"nie, to wszystko" sends the draft as it is; "tak, dopisz…" adds to it', async () => {
+  test('the read-back: "nie, jednak nie wysyłaj" sends nothing; "tak, dopisz…" adds to it and reads it back again', async () => {
     const c = await linkedChat(app, '100014');
     await c.say('proszę przekazać do biura wiadomość, że sprzedaję mieszkanie i chcę rozwiązać umowę');
-    await c.say('nie, to wszystko');
+    expect(await c.text('nie, jednak nie wysyłaj')).toMatch(/nie została wysłana/);
+    expect(await casesOfChat(c)).toHaveLength(0);
     const d = await linkedChat(app, '100015');
     await d.say('proszę przekazać do biura wiadomość, że zmieniłam nazwisko po ślubie');
-    await d.say('tak, dopisz że nowe nazwisko to Nowicka');
-    const [a] = await casesOfChat(c);
+    const again = await d.say('tak, dopisz że nowe nazwisko to Nowicka');
+    expect(kropla(last(again)).expects).toBe('yesNo');
+    expect(last(again)?.text).toContain('nowe nazwisko to Nowicka');
+    await d.say('tak');
     const [b] = await casesOfChat(d);
-    expect(a.text).not.toMatch(/to wszystko/);
-    expect(b.text).toMatch(/zmieniłam nazwisko[\s\S]*Nowicka/);
+    expect(b.text).toMatch(/zmieniłam nazwisko[\s\S]*nowe nazwisko to Nowicka/);
+  });
+
+  test('a story told before "proszę przekazać do biura" is part of the message, not an invoices request', async () => {
+    const c = await linkedChat(app, '100002');
+    const replies = await c.say('od dwóch miesięcy nie przychodzą mi faktury pocztą. proszę przekazać do biura, żeby sprawdzili adres do korespondencji');
+    expect(replies.some((r) => (r.text ?? '').includes('FV/'))).toBe(false);
+    expect(last(replies)?.text).toMatch(/taką wiadomość: „od dwóch miesięcy/);
   });
 
   test.each([
@@ -160,14 +171,14 @@ describe('a message to the office', () => {
   ])('"%s" is a message to the office (not the invoices, not a knowledge answer)', async (text) => {
     const c = await linkedChat(app, '100017');
     const replies = await c.say(text);
-    expect(kropla(last(replies)).expects).toBe('description');
+    expect(kropla(last(replies)).expects).toBe('yesNo');
     expect(last(replies)?.text).toMatch(/Przekażę do Biura Obsługi Klienta/);
   });
 
   test('"a question for the office staff" is a message even when NLU hesitates', async () => {
     const c = await linkedChat(app, '100016');
     const replies = await c.say('mam pytanie do pracownika biura: czy mogę dostać kopię umowy?');
-    expect(kropla(last(replies)).expects).toBe('description');
+    expect(kropla(last(replies)).expects).toBe('yesNo');
     expect(replies.some((r) => kropla(r).refusal)).toBe(false);
   });
 });
@@ -193,6 +204,36 @@ describe('tasks named by their words', () => {
     const replies = await c.say('od rana nie mam wody w kranie, o co chodzi?');
     expect(replies.some((r) => kropla(r).refusal)).toBe(false);
     expect(texts(replies)).toMatch(/sąsiedzi|awari|wyłącz/i);
+  });
+});
+
+describe('a story before the request', () => {
+  test('what is told before "chcę to zareklamować" is the complaint\'s description, not an invoices request and a knowledge answer', async () => {
+    const c = await linkedChat(app, '100012');
+    const replies = await c.say('wróciłam z dwóch tygodni u córki, nikogo nie było w domu, a rachunek przyszedł wyższy niż zwykle. pewnie z prognozy. chcę to zareklamować');
+    expect(replies.some((r) => (r.text ?? '').includes('FV/'))).toBe(false);
+    expect(kropla(last(replies)).expects).toBe('attachments');
+    await c.say('nie mam');
+    await c.say('w czacie');
+    await c.say('tak');
+    const [filed] = await casesOfChat(c);
+    expect(filed.kind).toBe('complaint');
+    expect(filed.text).toMatch(/u córki/);
+  });
+});
+
+describe('payment details', () => {
+  test('a due date already past is said to be past, not "the next date"', async () => {
+    const c = await linkedChat(app, '100011');
+    const text = await c.text('dane do przelewu proszę');
+    expect(text).toMatch(/termin płatności: \d{2}\.\d{2}\.\d{4} — termin już minął/);
+    expect(text).not.toMatch(/najbliższy termin/);
+  });
+
+  test('"where do I send the money" in English is the payment details (not where to send a form)', () => {
+    const kb = KnowledgeBase.load();
+    expect(kb.find('Where do I send the money for water? I need the account number', 'en')?.entry.id).not.toBe('formsSubmit');
+    expect(kb.find('where do I send the form once it is filled in?', 'en')?.entry.id).toBe('formsSubmit');
   });
 });
 

@@ -17,36 +17,12 @@ import { INTENTS } from '../nlu/types';
 import { isoDate, parseOrThrow, ValidationError } from '../services/validation';
 import { warsawInstant } from '../domain/warsawTime';
 import { addDays, daysBetween } from '../domain/format';
+import type { AnalyticsReportDto } from './dto';
 import { staffRoute, type GuardDeps } from './guard';
 
-/** The answer of `GET /api/staff/analytics` (contracts §10). */
-export interface AnalyticsReport {
-  /** The period asked for (Katowice calendar days, both included). */
-  from: string;
-  to: string;
-  /** Chats in which the customer wrote at least once in the period. */
-  conversations: number;
-  customerMessages: number;
-  /** Tasks finished, per intent. */
-  tasksCompleted: Record<string, number>;
-  /** Share (0..1) of the conversations in which a task was finished and no person was asked for. */
-  containment: number;
-  /** Messages the bot could not place. */
-  fallbacks: number;
-  /** Chats handed over to a person. */
-  handoffs: number;
-  /** The messages nobody understood, most frequent first, digits masked; `label` once staff labelled one. */
-  misunderstood: MisunderstoodMessage[];
-  csat: { responses: number; average: number | null };
-  /** Complaints, messages and outage reports filed in the period: answered by their due date, or past it unanswered. */
-  cases: { filed: number; answeredInTime: number; overdue: number };
-}
-
-export interface MisunderstoodMessage {
-  text: string;
-  count: number;
-  label: string | null;
-}
+/** The answer of `GET /api/staff/analytics` (contracts §10): one type with the desk's, in dto.ts. */
+export type AnalyticsReport = AnalyticsReportDto;
+export type MisunderstoodMessage = AnalyticsReportDto['misunderstood'][number];
 
 /** What a message may be labelled with: the NLU's intents (contracts §6) and those added since. */
 export const LABEL_INTENTS: readonly string[] = [...new Set<string>([...INTENTS, 'reminders.manage'])];

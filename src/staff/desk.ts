@@ -7,12 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import type { AnalyticsReport } from './analytics';
-import type { AnalyticsReportDto } from './dto';
-
-/** The desk reads `GET /api/staff/analytics` as AnalyticsReportDto: tsc fails here if the server's report drifts from it. */
-type ReportFitsDesk = AnalyticsReport extends AnalyticsReportDto ? true : never;
-export const ANALYTICS_REPORT_FITS_DESK: ReportFitsDesk = true;
 
 /** Who may embed the desk: Teams (classic and new) and the Microsoft 365 hosts, nothing else. */
 export const FRAME_ANCESTORS = 'https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft';

@@ -9,12 +9,12 @@
  * delivered, were given up — and one JSON line per given-up event (id, type, attempts, last error).
  * `npm run events -- redeliver EVENT_ID… | --all`: queues given-up events again.
  */
-import { loadConfig, ConfigError } from './config';
+import { runCli } from './cli-run';
+import { loadConfig } from './config';
 import { openDatabase } from './db/dataSource';
 import { OutboxMessage } from '../models';
 import { EventService, WEBHOOK_CHANNEL } from './services/EventService';
 import { OutboxService } from './services/OutboxService';
-import { ValidationError } from './services/validation';
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -88,8 +88,4 @@ async function webhookCommand(command: 'deliveries' | 'redeliver', rest: string[
   }
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ValidationError || e instanceof ConfigError) console.error(`error: ${e.message}`);
-  else console.error(e);
-  process.exit(1);
-});
+runCli(main);

@@ -11,7 +11,8 @@
  * The notice file has the body of `POST /api/admin/outages`.
  */
 import { readFileSync } from 'node:fs';
-import { loadConfig, ConfigError } from './config';
+import { runCli } from './cli-run';
+import { loadConfig } from './config';
 import { openDatabase } from './db/dataSource';
 import { createLogger } from './logger';
 import { OutageService } from './services/OutageService';
@@ -70,8 +71,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ValidationError || e instanceof ConfigError) console.error(`error: ${e.message}`);
-  else console.error(e);
-  process.exit(1);
-});
+runCli(main);

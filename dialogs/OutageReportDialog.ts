@@ -10,6 +10,7 @@ import { PROMPT, attachmentsOf, promptWith } from './prompts';
 import { values } from './steps';
 import { foldDiacritics } from '../src/domain/streets';
 import { savePhotos } from './ReadingSubmitDialog';
+import { noteFiledCase } from './reportDetails';
 
 /** How another dialog starts a report: the place and what happened, when already known. */
 export interface ReportOptions {
@@ -56,6 +57,7 @@ export class OutageReportDialog extends WaterfallDialog {
           urgent: true, location: String(v.place), attachmentIds,
         });
         app.events.emit('case.created', c);
+        noteFiledCase(step.context, 'outage.report', c.caseNumber);
         await say(step.context, 'report.filed', { caseNumber: c.caseNumber, due: formatDate(c.dueAt) });
         return step.endDialog(c.caseNumber);
       },

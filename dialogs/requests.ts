@@ -9,6 +9,7 @@ import type { Locale } from '../src/i18n/i18n';
 import { foldDiacritics, streetKey } from '../src/domain/streets';
 import type { ConversationContext } from '../src/bot/state';
 import { knowledgeBase } from './knowledge';
+import { parseMeterValue } from '../src/services/ReadingService';
 
 /** One part of a message: a task (intent) or a question for the knowledge base. */
 export interface RequestPart {
@@ -18,11 +19,26 @@ export interface RequestPart {
   intent: string;
 }
 
-/** Where a message may be cut into requests: sentence ends, and words that join requests. */
-const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|:\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)/giu;
+/** Where a message may be cut into requests: sentence ends, and words that join requests (a colon after a short heading, "odczyty na dziś: …", only introduces what follows). */
+const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|(?<!^\s*(?:\S+\s+){0,2}\S+):\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)/giu;
 
 /** Tasks whose words, told before a message to the office or a complaint, are only the story of it. */
 const STORY_OF_A_MESSAGE = ['invoices.list', 'balance.check', 'payment.info', 'consumption.report', 'readings.history', 'einvoice.activate'];
+
+/** An emergency happening now, not a story told: never folded into a complaint. */
+const HAPPENING_NOW = /teraz|wlasnie|leje sie|tryska|wyplywa|zalewa|right now|is (?:flooding|leaking|pouring)|зараз/;
+
+/**
+ * A part told (not asked) around a complaint or a message that is only its story: the words of a
+ * lighter task, a past emergency (`after` it), a reading without a value ("umówiłam się na wymianę
+ * wodomierza na 8-12…").
+ */
+function toldStory(p: { text: string; kind: string; intent: string }, recognizer: Recognizer, opts: { language: Locale; today: Date }, after: boolean): boolean {
+  if (/\?\s*$/.test(p.text)) return false;
+  if (p.intent === 'outage.report') return after && !HAPPENING_NOW.test(foldDiacritics(p.text));
+  if (p.intent === 'reading.submit') return after || !recognizer.recognize(p.text, opts).entities.some((e) => e.type === 'meterValue');
+  return STORY_OF_A_MESSAGE.includes(p.intent) || p.kind === 'question';
+}
 
 /** A task part must be this sure; a vaguer part belongs to its neighbour. */
 const PART_SCORE = 0.75;
@@ -66,8 +82,14 @@ export function splitRequests(text: string, recognizer: Recognizer, opts: { lang
   // what is told (not asked) before a message to the office or a complaint is part of it.
   const office = real.findIndex((p) => p.intent === 'message.send' || p.intent === 'complaint.file');
   if (office > 0) {
-    const told = real.slice(0, office).filter((p) => (STORY_OF_A_MESSAGE.includes(p.intent) || p.kind === 'question') && !/\?\s*$/.test(p.text));
+    const told = real.slice(0, office).filter((p) => toldStory(p, recognizer, opts, false));
     if (told.length === office) real = [{ ...real[office], text: [...told.map((p) => p.text), real[office].text].join(' ') }, ...real.slice(office + 1)];
+  }
+  // "Chcę złożyć reklamację. Monter zostawił przeciek, zalało łazienkę…": what is told right after it is its description, too.
+  const filed = real.findIndex((p) => p.intent === 'message.send' || p.intent === 'complaint.file');
+  while (filed >= 0 && filed + 1 < real.length && toldStory(real[filed + 1], recognizer, opts, true)) {
+    real[filed] = { ...real[filed], text: `${real[filed].text} ${real[filed + 1].text}` };
+    real.splice(filed + 1, 1);
   }
   if (real.length < 2) return [];
   return real.map((p) => ({ ...p, nlu: recognizer.recognize(p.text, { language: opts.language, today: opts.today }) }));
@@ -90,6 +112,20 @@ const ADDRESS_TASKS = ['outage.check', 'outage.subscribe'];
 /** How long a context stays usable. */
 const CONTEXT_MS = 30 * 60_000;
 
+/** "a rok temu?", "rok wcześniej", "a year before": the last period a year back. */
+const YEAR_BACK_RE = /rok temu|rok wczesniej|sprzed roku|(?:zeszl|ubiegl|poprzedni)\w* roku? (?:w tym samym|o tej samej)|w tym samym czasie|(?:a )?year (?:ago|before|earlier)|рік тому|роком раніше/;
+/** Asking for the chart of what was just shown. */
+const CHART_RE = /wykres|graf|diagram|chart|graph|графік|діаграм/;
+
+/** An ISO date one year earlier (29 February → 28 February). */
+function yearEarlier(iso: string): string {
+  const y = Number(iso.slice(0, 4)) - 1;
+  return iso.slice(5) === '02-29' ? `${y}-02-28` : `${y}${iso.slice(4)}`;
+}
+
+/** Correcting what was just given (a number after "nie" / "not" is the one taken back). */
+const FIX_RE = /zle|pomyl|pomylk|ma byc|powinno byc|popraw|blad|nie tak|sorry|sorki|mistake|wrong|should be|i meant|помил|має бути/;
+
 /** Looks like a follow-up: short, or opening with "a", "i", "and", "what about". */
 function followUpShape(text: string): boolean {
   const f = foldDiacritics(text);
@@ -102,10 +138,30 @@ function followUpShape(text: string): boolean {
  */
 export function resolveFollowUp(nlu: NluResult, context: ConversationContext | undefined, now: Date): { intent: string; nlu: NluResult } | null {
   if (!context || now.getTime() - Date.parse(context.at) > CONTEXT_MS) return null;
-  if (!followUpShape(nlu.text)) return null;
   const f = foldDiacritics(nlu.text);
+  const otherTask = nlu.intent !== 'reading.submit' && nlu.intent !== 'None' && nlu.score >= 0.8;
+  if (context.task === 'reading.submit' && FIX_RE.test(f) && !otherTask && !nlu.entities.some((e) => e.type === 'money')) {
+    // "kurcze, źle spisałam, ma być 910,496 a nie 910,696": today's reading again, with the value meant (not the one taken back).
+    const meant = [...f.matchAll(/(?<![\d,.])\d{1,6}(?:[.,]\d{1,3})?(?![\d])/g)].filter((m) => !/(?:\bnie|\bnot|не)\s*$/.test(f.slice(Math.max(0, (m.index ?? 0) - 8), m.index)));
+    const litres = meant.length ? parseMeterValue(meant[0][0]) : null;
+    if (litres !== null) return { intent: 'reading.submit', nlu: { ...nlu, intent: 'reading.submit', score: 1, entities: [...nlu.entities.filter((e) => e.type !== 'meterValue'), { type: 'meterValue', litres, text: meant[0][0] }] } };
+  }
+  if (!followUpShape(nlu.text)) return null;
   const entities: NluEntity[] = [...nlu.entities];
   let intent: string | null = null;
+  if (PERIOD_TASKS.includes(context.task) && context.period && YEAR_BACK_RE.test(f)) {
+    // "a rok temu w tym samym czasie?": the same period a year earlier.
+    const p = context.period;
+    const at = entities.findIndex((e) => e.type === 'period');
+    const shifted: NluEntity = { type: 'period', from: yearEarlier(p.from), to: yearEarlier(p.to), text: p.text };
+    if (at >= 0) entities[at] = shifted;
+    else entities.push(shifted);
+    intent = context.task;
+  } else if (['consumption.report', 'readings.history'].includes(context.task) && CHART_RE.test(f) && !entities.some((e) => e.type === 'period')) {
+    // "a pokaż to na wykresie": the same figures again (with their chart).
+    if (context.period) entities.push({ type: 'period', ...context.period });
+    intent = context.task;
+  }
   const period = entities.find((e) => e.type === 'period');
   if (period && PERIOD_TASKS.includes(context.task)) intent = context.task;
   if (ADDRESS_TASKS.includes(context.task)) {

@@ -26,6 +26,7 @@ import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
 import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
 import { photosOf } from '../../dialogs/ReadingPhotoDialog';
 import { cuedTask } from '../../dialogs/cues';
+import { addDetailsToReport, takeFiledCase } from '../../dialogs/reportDetails';
 
 /** A photo captioned with this is a meter reading to read from the photo. */
 const PHOTO_READING = /\bodczyt|meter reading|показник/i;
@@ -104,6 +105,7 @@ export class KroplaBot extends ActivityHandler {
     const dc = await this.dialogs.createContext(ctx);
     if (!dc.activeDialog && (await this.answerToOpenCase(ctx, info))) return;
     if (!dc.activeDialog && (await engagementTurn(dc, this.app, info))) return;
+    if (!dc.activeDialog && (await addDetailsToReport(this.app, ctx, info.nlu, prefs.context, info.now, TASK_INTENTS))) return;
 
     const folded = foldDiacritics(text).replace(/[!.]+$/, '');
     if (PHOTO_READING.test(folded) && photosOf(ctx.activity).length && !(dc.activeDialog && dc.stack[0].id.startsWith('reading.submit'))) {
@@ -135,6 +137,8 @@ export class KroplaBot extends ActivityHandler {
       }
     }
     await this.afterTurn(dc, info, prefs);
+    const filed = takeFiledCase(ctx);
+    if (filed) prefs.context = { ...prefs.context, task: filed.task, caseNumber: filed.caseNumber, at: info.now.toISOString() };
     if (dc.activeDialog) markPromptWaiting(ctx);
     await this.prefs.set(ctx, prefs);
   }

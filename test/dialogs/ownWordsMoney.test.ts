@@ -59,7 +59,7 @@ describe('several requests, one of them a rules question', () => {
     const c = await linkedChat(app, '100012');
     const replies = await c.say('Nie korzystam z bankowości w internecie. Czy da się zapłacić na poczcie? I jaki numer konta wpisać na blankiecie?');
     const all = texts(replies);
-    expect(all).toMatch(/na poczcie/);
+    expect(all).toMatch(/pocztow/);
     expect(all).toMatch(/numer rachunku \(indywidualny\)/);
     expect(refused(replies)).toBe(false);
   });

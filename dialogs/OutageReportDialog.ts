@@ -5,12 +5,11 @@
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import { formatDate } from '../src/domain/format';
-import { say, tr, turnInfo } from './context';
+import { noteSubject, say, tr, turnInfo } from './context';
 import { PROMPT, attachmentsOf, promptWith } from './prompts';
 import { values } from './steps';
 import { foldDiacritics } from '../src/domain/streets';
 import { savePhotos } from './ReadingSubmitDialog';
-import { noteFiledCase } from './reportDetails';
 
 /** How another dialog starts a report: the place and what happened, when already known. */
 export interface ReportOptions {
@@ -57,7 +56,7 @@ export class OutageReportDialog extends WaterfallDialog {
           urgent: true, location: String(v.place), attachmentIds,
         });
         app.events.emit('case.created', c);
-        noteFiledCase(step.context, 'outage.report', c.caseNumber);
+        noteSubject(step.context, { task: 'outage.report', caseNumber: c.caseNumber });
         await say(step.context, 'report.filed', { caseNumber: c.caseNumber, due: formatDate(c.dueAt) });
         return step.endDialog(c.caseNumber);
       },

@@ -12,19 +12,6 @@ import { say } from './context';
 
 /** How long after a report its details are still taken as details. */
 const DETAILS_MS = 15 * 60_000;
-const FILED = Symbol('kropla.filedCase');
-
-/** A dialog that filed a case in this turn says so (the bot keeps it as the conversation's context). */
-export function noteFiledCase(ctx: TurnContext, task: string, caseNumber: string): void {
-  ctx.turnState.set(FILED, { task, caseNumber });
-}
-
-/** The case filed in this turn, if any (taken once). */
-export function takeFiledCase(ctx: TurnContext): { task: string; caseNumber: string } | undefined {
-  const f = ctx.turnState.get(FILED) as { task: string; caseNumber: string } | undefined;
-  ctx.turnState.delete(FILED);
-  return f;
-}
 
 /** Small talk and questions are answered as such, not added to the report. */
 const NOT_A_DETAIL = /\?\s*$|^(?:dziek\w*|dzieki|thx|thanks|thank you|ok|okej|dobrze|super|dobra|pa|do widzenia|спасибі|дякую)\b/;

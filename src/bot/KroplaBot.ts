@@ -16,7 +16,7 @@ import { engagementTurn, markPromptWaiting } from './engagement';
 import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
 import { foldDiacritics } from '../domain/streets';
-import { say, takeOffer, turnInfo, type TurnInfo } from '../../dialogs/context';
+import { noteOf, say, takeOffer, turnInfo, type TurnInfo } from '../../dialogs/context';
 import { registerDialogs, DIALOG, TASK_INTENTS } from '../../dialogs';
 import { routeByIntent, intentForButton, commandIntent, taskLabel } from '../../dialogs/router';
 import { type PromptOptions } from 'botbuilder-dialogs';
@@ -26,7 +26,7 @@ import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
 import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
 import { photosOf } from '../../dialogs/ReadingPhotoDialog';
 import { cuedTask } from '../../dialogs/cues';
-import { addDetailsToReport, takeFiledCase } from '../../dialogs/reportDetails';
+import { addDetailsToReport } from '../../dialogs/reportDetails';
 
 /** A photo captioned with this is a meter reading to read from the photo. */
 const PHOTO_READING = /\bodczyt|meter reading|показник/i;
@@ -137,8 +137,10 @@ export class KroplaBot extends ActivityHandler {
       }
     }
     await this.afterTurn(dc, info, prefs);
-    const filed = takeFiledCase(ctx);
-    if (filed) prefs.context = { ...prefs.context, task: filed.task, caseNumber: filed.caseNumber, at: info.now.toISOString() };
+    // What a dialog dealt with this turn is what a follow-up means: the invoice it sent ("a wrzuć mi ją w pdf"), the report it filed (its details).
+    const subject = noteOf(ctx);
+    if (subject?.caseNumber && subject.task) prefs.context = { ...prefs.context, task: subject.task, caseNumber: subject.caseNumber, at: info.now.toISOString() };
+    if (subject?.invoiceNumber && prefs.context) prefs.context = { ...prefs.context, invoiceNumber: subject.invoiceNumber, at: info.now.toISOString() };
     if (dc.activeDialog) markPromptWaiting(ctx);
     await this.prefs.set(ctx, prefs);
   }

@@ -9,15 +9,13 @@ import { consumptionChartConfig, monthLabel, renderChartPng } from '../src/docum
 import { fileActivity, say, tr, turnInfo } from './context';
 import { requireAccount, values } from './steps';
 import type { MonthBucket } from '../src/services/ConsumptionService';
+import { namedPeriod } from './requests';
 import { withCard } from '../src/channels/cards';
 
-/**
- * The period named in this turn, or the last 12 whole months. Of several, the last one: in a story
- * the request comes last ("od września mieszka z nami teściowa… ile zużyliśmy w październiku i listopadzie?").
- */
+/** The period named in this turn (see {@link namedPeriod}), or the last 12 whole months. */
 export function periodOf(info: ReturnType<typeof turnInfo>, defaultDays = 365): { from: string; to: string } {
-  const p = [...(info.nlu?.entities ?? [])].reverse().find((e) => e.type === 'period');
-  if (p?.type === 'period') return { from: p.from, to: p.to > info.today ? info.today : p.to };
+  const p = namedPeriod(info.nlu);
+  if (p) return { from: p.from, to: p.to > info.today ? info.today : p.to };
   return { from: addDays(info.today, -defaultDays), to: info.today };
 }
 

@@ -12,7 +12,7 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['outage.report', /\b(cofa|cofn|cofo|zalew|zalal|zalan|pekl|pekla rura|wybil|wybilo|leje sie|tryska|wyplywa|wylewa|gnojow|szambo|studzienk|burst|flood|прорив|затоп)/, true],
   // "zgłaszałam wyciek pod domem, czy ktoś się tym zajął?", "co się dzieje z moją reklamacją?": a filed case, not a new report or complaint.
   ['case.status', /\b(?:zglaszal|zglosil|zgloszon|skladal|zlozyl|pisal|wysylal|wyslal)\w*\b.{0,80}\b(?:czy ktos|czy cos|co z tym|co sie z tym|zajal|zajeli|zajmie|zalatwil|zalatwi|rozpatrz|naprawil|naprawi|usunel|usuneli|odpisal|odpowiedzial)|(?:co sie dzieje|co slychac|na jakim etapie|jak idzie|jaki jest status|status|co z|czy jest juz|czy rozpatrz|kiedy odpowie|what.?s happening with|status of)\s+(?:\w+\s+){0,3}(?:reklamac|sprawa|sprawy|sprawie|sprawa|zgloszeni|wiadomosci|pism|complaint|case|скарг|заяв)|(?:reklamac|sprawa|zgloszeni)\w*\s+(?:\w+\s+){0,3}(?:rozpatrzon|status|etap|odpowiedz)/, true],
-  ['complaint.file', /reklamac|reklamow|zareklamow|\bskarg|complaint|скарг/, true],
+  ['complaint.file', /reklamac|reklamow|zareklamow|\bskarg|complain|скарг/, true],
   ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
   ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
   ['readings.history', /(?:jakie|historia|historie|historii|liste|lista|poprzednie|wczesniejsze|ostatnie|dawne|moje)\s+(?:\w+\s+)?odczyt|odczyty (?:z|za|w|od)\b|reading history|past readings|історі\w* показ/, false],
@@ -32,6 +32,9 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
   ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
 ];
+
+/** An emergency happening now, not a story told ("zalało łazienkę" in a complaint is past). */
+export const HAPPENING_NOW = /teraz|wlasnie|leje sie|tryska|wyplywa|zalewa|right now|is (?:flooding|leaking|pouring)|зараз/;
 
 /** Asking outright to pass something to the office: a message, whatever else the sentence names ("…proszę przekazać do biura, żeby sprawdzili adres"). */
 const TO_THE_OFFICE = /(?:przekaz\w*|napisa\w*|napisz\w*|wysla\w*|wysl\w*|zostawi\w*)\s+(?:\w+\s+){0,2}(?:do biura|do bok|do was\b|do pracownik)|(?:prosb\w*|wiadomosc\w*|pismo|zapytani\w*) (?:do|dla) (?:biura|bok|pracownik)/;
@@ -64,6 +67,9 @@ export function cuedTask(nlu: NluResult, confident: boolean, opts: { loose?: boo
   if (lighter && (!confident || nlu.intent === 'None') && nlu.entities.some((e) => e.type === 'invoiceNumber')) return 'invoices.list';
   if (!confident && asksIfPaid(f) && (nlu.entities.some((e) => e.type === 'period') || /faktur|invoice|рахун/.test(f))) return 'invoices.list';
   if (TO_THE_OFFICE.test(f) && !['complaint.file', 'outage.report', 'case.status', 'agent.handoff'].includes(nlu.intent) && !TASK_CUES.some(([i, re, strong]) => strong && i !== 'case.status' && re.test(f))) return 'message.send';
+  // "Chcę złożyć reklamację… zalało nam łazienkę": a complaint about past damage, not an emergency now.
+  const cue = (intent: string) => TASK_CUES.find(([i]) => i === intent)?.[1];
+  if (cue('complaint.file')?.test(f) && cue('outage.report')?.test(f) && !HAPPENING_NOW.test(f)) return 'complaint.file';
   // NLU's own guess, when the message names it too, wins over the other named tasks ("…proszę o wysyłanie faktur na jego adres" is a message).
   const own = TASK_CUES.find(([intent, re, strong]) => intent === nlu.intent && !strong && re.test(f));
   const firstStrong = TASK_CUES.find(([, re, strong]) => strong && re.test(f));

@@ -10,6 +10,7 @@ import { foldDiacritics, streetKey } from '../src/domain/streets';
 import type { ConversationContext } from '../src/bot/state';
 import { knowledgeBase } from './knowledge';
 import { parseMeterValue } from '../src/services/ReadingService';
+import { HAPPENING_NOW } from './cues';
 import { questionHit } from './understanding';
 
 /** One part of a message: a task (intent) or a question for the knowledge base. */
@@ -25,9 +26,6 @@ const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a j
 
 /** Tasks whose words, told before a message to the office or a complaint, are only the story of it. */
 const STORY_OF_A_MESSAGE = ['invoices.list', 'balance.check', 'payment.info', 'consumption.report', 'readings.history', 'einvoice.activate'];
-
-/** An emergency happening now, not a story told: never folded into a complaint. */
-const HAPPENING_NOW = /teraz|wlasnie|leje sie|tryska|wyplywa|zalewa|right now|is (?:flooding|leaking|pouring)|зараз/;
 
 /**
  * A part told (not asked) around a complaint or a message that is only its story: the words of a
@@ -125,6 +123,8 @@ const CONTEXT_MS = 30 * 60_000;
 
 /** "a rok temu?", "rok wcześniej", "a year before": the last period a year back. */
 const YEAR_BACK_RE = /rok temu|rok wczesniej|sprzed roku|(?:zeszl|ubiegl|poprzedni)\w* roku? (?:w tym samym|o tej samej)|w tym samym czasie|(?:a )?year (?:ago|before|earlier)|рік тому|роком раніше/;
+/** Asking by when a case is answered ("do kiedy macie czas?", "kiedy dostanę odpowiedź?", "how long will it take?"). */
+const DEADLINE_RE = /do kiedy|kiedy (?:\w+ )?(?:odpowie|odpisz|odpisze|dostane|bedzie odpowiedz|rozpatrz|zalatwi)|ile (?:\w+ )?(?:czasu|dni)|jaki termin|by when|how long|when will (?:i|you)|до коли|скільки часу/;
 /** Asking for the chart of what was just shown. */
 const CHART_RE = /wykres|graf|diagram|chart|graph|графік|діаграм/;
 
@@ -200,6 +200,11 @@ export function resolveFollowUp(nlu: NluResult, context: ConversationContext | u
       intent = context.task;
     }
   }
+  if (!intent && context.task === 'case.status' && DEADLINE_RE.test(f)) {
+    // "a do kiedy macie czas, żeby odpisać?" after a case's status: that case again, with its answer date.
+    if (context.caseNumber && !entities.some((e) => e.type === 'caseNumber')) entities.push({ type: 'caseNumber', value: context.caseNumber, text: context.caseNumber });
+    intent = 'case.status';
+  }
   if (!intent && /(?:oplacon|zaplacon|paid|сплачен)/.test(f) && (period || context.task === 'invoices.list')) intent = 'invoices.list';
   if (!intent && /^(?:a |i )?(?:ile|how much|скільки)\b/.test(f) && ['balance.check', 'payment.info'].includes(context.task)) intent = 'balance.check';
   // "a za co to?" after the amount due: the invoices it is made of.
@@ -213,12 +218,39 @@ export function resolveFollowUp(nlu: NluResult, context: ConversationContext | u
   return { intent, nlu: { ...nlu, intent, score: 1, entities } };
 }
 
+type PeriodEntity = Extract<NluEntity, { type: 'period' }>;
+/** What may stand between months named together ("w październiku i listopadzie", "lipiec, sierpień", "lipiec-sierpień"). */
+const MONTHS_JOINED = /^\s*(?:,|-|–|\bi\b|\boraz\b|\band\b|\bта\b|\bі\b)?\s*(?:(?:w|we|za|in|у|в)\s+)?$/;
+
+/**
+ * The period a message names: of several, the last one (in a story the request comes last: "od
+ * września mieszka z nami teściowa… ile zużyliśmy w październiku i listopadzie?"), joined with the
+ * months named together with it; null when none.
+ */
+export function namedPeriod(nlu: NluResult | null): { from: string; to: string; text: string } | null {
+  const ps = (nlu?.entities ?? []).filter((e): e is PeriodEntity => e.type === 'period');
+  if (!nlu || ps.length === 0) return null;
+  const at = (p: PeriodEntity, from = 0) => nlu.text.indexOf(p.text, from);
+  let { from, to } = ps[ps.length - 1];
+  let start = at(ps[ps.length - 1]);
+  for (let i = ps.length - 2; i >= 0; i--) {
+    const here = at(ps[i]);
+    if (here < 0 || start < 0 || !MONTHS_JOINED.test(nlu.text.slice(here + ps[i].text.length, start))) break;
+    from = ps[i].from < from ? ps[i].from : from;
+    to = ps[i].to > to ? ps[i].to : to;
+    start = here;
+  }
+  const end = at(ps[ps.length - 1]) + ps[ps.length - 1].text.length;
+  return { from, to, text: start >= 0 && end > start ? nlu.text.slice(start, end) : ps[ps.length - 1].text };
+}
+
 /** What a finished task leaves as context for follow-ups. */
 export function contextOf(task: string, nlu: NluResult | null, now: Date, previous?: ConversationContext): ConversationContext {
   const ctx: ConversationContext = { task, at: now.toISOString() };
   const keep = previous && now.getTime() - Date.parse(previous.at) <= CONTEXT_MS ? previous : undefined;
+  const period = namedPeriod(nlu);
+  if (period) ctx.period = period;
   for (const e of nlu?.entities ?? []) {
-    if (e.type === 'period') ctx.period = { from: e.from, to: e.to, text: e.text };
     if (e.type === 'address') ctx.address = { street: e.street, streetKey: e.streetKey, building: e.building };
     if (e.type === 'invoiceNumber') ctx.invoiceNumber = e.value;
     if (e.type === 'caseNumber') ctx.caseNumber = e.value;

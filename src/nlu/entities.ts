@@ -145,17 +145,6 @@ function findPeriods(f: string, today: Date, out: Span[]): void {
     if (!m[2] && m1 > m2) y1 = y2 - 1;
     add(m.index, m.index + m[0].length, iso(y1, m1, 1), iso(y2, m2, lastDay(y2, m2)), 6);
   }
-  // two months named together: "w październiku i listopadzie", "lipiec sierpień", "lipiec-sierpień" → from the first to the second
-  const mpair = new RegExp(`(?<![\\p{L}\\p{N}]|od\\s|lod\\s|from\\s)(?:(?:w|we|za|in|for|during|у|в|за)\\s+)?(${MONTH_WORD})\\s*(?:,|\\s|-|–|\\bi\\b|\\boraz\\b|\\band\\b|\\bта\\b|\\bі\\b)\\s*(?:(?:w|we|za|in|у|в)\\s+)?(${MONTH_WORD})(?:\\s+(?:roku\\s+)?(\\d{4}))?${NA}`, 'gu');
-  while ((m = mpair.exec(f))) {
-    const m1 = monthOf(m[1]);
-    const m2 = monthOf(m[2]);
-    const short = (w: string) => /^(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)$/u.test(w);
-    if (!m1 || !m2 || m1 === m2 || short(m[1]) || short(m[2])) continue;
-    const [y2] = resolveMonth(m2, m[3] ? Number(m[3]) : null, today);
-    const y1 = m1 > m2 ? y2 - 1 : y2;
-    add(m.index, m.index + m[0].length, iso(y1, m1, 1), iso(y2, m2, lastDay(y2, m2)), 6);
-  }
   // a month a year back: "w listopadzie rok temu", "w marcu zeszłego roku", "November last year"
   const mback = new RegExp(`(?<![\\p{L}\\p{N}])(?:(?:w|we|za|in|for|у|в)\\s+)?(${MONTH_WORD})\\s+(?:rok temu|sprzed roku|(?:zeszlego|ubieglego|poprzedniego) roku|last year|a year ago|рік тому|минулого року)${NA}`, 'gu');
   while ((m = mback.exec(f))) {

@@ -12,6 +12,7 @@ import { extractEntities } from '../../src/nlu/entities';
 import { AlertService } from '../../src/services/AlertService';
 import { addDays, formatCubicMetres } from '../../src/domain/format';
 import { cuedTask } from '../../dialogs/cues';
+import { namedPeriod } from '../../dialogs/requests';
 import { linkedChat, chat, sharedRecognizer, testApp, type TestChat } from '../support/botHarness';
 
 let app: App;
@@ -46,13 +47,20 @@ describe('periods said as people say them', () => {
     ['zużycie z tego roku', ['2026-01-01', '2026-12-01']],
     ['od marca do czerwca', ['2026-03-01', '2026-06-30']],
     ['Pokoż mi stany wodomiyrza łod lipca', ['2026-07-01', '2026-12-01']],
-    ['ile zużyliśmy w październiku i listopadzie?', ['2026-10-01', '2026-11-30']],
-    ['ile poszło w wakacje? lipiec sierpień', ['2026-07-01', '2026-08-31']],
     ['a w listopadzie rok temu?', ['2025-11-01', '2025-11-30']],
     ['ile wody zużyłam rok temu', ['2024-12-01', '2025-12-01']],
     ['za ostatnie półtora roku', ['2025-06-01', '2026-12-01']],
   ])('"%s" → %j', (text, expected) => {
     expect(period(text)).toEqual([expected]);
+  });
+
+  test.each([
+    ['ile zużyliśmy w październiku i listopadzie?', '2026-10-01', '2026-11-30'],
+    ['ile poszło w wakacje? lipiec sierpień', '2026-07-01', '2026-08-31'],
+    ['od września mieszka z nami teściowa, ile zużyliśmy w październiku i listopadzie?', '2026-10-01', '2026-11-30'],
+  ])('months named together are one period, the last named wins: "%s"', (text, from, to) => {
+    const p = namedPeriod({ text, intent: 'consumption.report', score: 1, intents: [], entities: extractEntities(text, 'pl', today) } as never);
+    expect(p && [p.from, p.to]).toEqual([from, to]);
   });
 
   test('hours ("na wtorek 8-12") are not meter readings', () => {

@@ -19,6 +19,9 @@ export interface ReportOptions {
   emergencySaid?: boolean;
 }
 
+/** The place is the customer's own building ("u mnie w piwnicy", "pękła rura przed blokiem"). */
+const AT_HOME = /u mnie|w domu|w mieszkaniu|w bloku|w budynku|w piwnicy|(?:przed|pod|przy|obok|za) (?:moim |naszym )?(?:blokiem|domem|budynkiem|kamienic\w*)|na (?:naszym|moim) podworku|at home|my flat|(?:outside|in front of) (?:my|our) (?:house|building|block)|вдома|у квартир|біля (?:мого |нашого )?будинку/;
+
 export class OutageReportDialog extends WaterfallDialog {
   constructor(app: App) {
     super('outage.report', [
@@ -32,7 +35,7 @@ export class OutageReportDialog extends WaterfallDialog {
         const addr = info.nlu?.entities.find((e) => e.type === 'address');
         // The place as the customer put it ("róg Stawowej i Dworcowej, przy kiosku" says more than the street).
         if (addr?.type === 'address') return step.next(info.nlu?.text && info.nlu.text.length <= 200 ? info.nlu.text : `${addr.street}${addr.building ? ' ' + addr.building : ''}`);
-        if (info.customerId && /u mnie|w domu|w mieszkaniu|w bloku|w budynku|w piwnicy|at home|my flat|вдома|у квартир/.test(foldDiacritics(info.nlu?.text ?? ''))) {
+        if (info.customerId && AT_HOME.test(foldDiacritics(info.nlu?.text ?? ''))) {
           const [sp] = await app.services.customers.servicePoints(info.customerId);
           if (sp) return step.next(`${sp.street} ${sp.building}${sp.apartment ? '/' + sp.apartment : ''}`);
         }

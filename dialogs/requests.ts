@@ -147,12 +147,18 @@ const IT = /(?:^|\s)(?:ja|jo|je|ta|te|tej|tego|ją|tę|it|that one|this one|її
 /** Folded, without the commas that do not change a follow-up ("dobra, to wyślij ją"). */
 const plain = (text: string): string => foldDiacritics(text).replace(/[,;:!]+/g, ' ').replace(/\s+/g, ' ').trim();
 
-/** "kurcze, źle spisałam, ma być 910,496 a nie 910,696" after a reading: today's reading again, with the value meant (not the one taken back). */
+/**
+ * A reading after the reading task, put off or done: "dobra, zeszłam, jest 605,85" (after "nie teraz"),
+ * "kurcze, źle spisałam, ma być 910,496 a nie 910,696" (today's reading again, with the value meant,
+ * not the one taken back). A number needs a decimal part or a correction word to count.
+ */
 function readingCorrection(nlu: NluResult, context: ConversationContext): { intent: string; nlu: NluResult } | null {
   const f = foldDiacritics(nlu.text);
   const otherTask = nlu.intent !== 'reading.submit' && nlu.intent !== 'None' && nlu.score >= 0.8;
-  if (context.task !== 'reading.submit' || !FIX_RE.test(f) || otherTask || nlu.entities.some((e) => e.type === 'money')) return null;
-  const meant = [...f.matchAll(/(?<![\d,.])\d{1,6}(?:[.,]\d{1,3})?(?![\d])/g)].filter((m) => !/(?:\bnie|\bnot|не)\s*$/.test(f.slice(Math.max(0, (m.index ?? 0) - 8), m.index)));
+  if (context.task !== 'reading.submit' || otherTask || nlu.entities.some((e) => e.type === 'money' || e.type === 'period')) return null;
+  const fix = FIX_RE.test(f);
+  const meant = [...f.matchAll(/(?<![\d,.])\d{1,6}(?:[.,]\d{1,3})?(?![\d])/g)]
+    .filter((m) => (fix || /[.,]/.test(m[0])) && !/(?:\bnie|\bnot|не)\s*$/.test(f.slice(Math.max(0, (m.index ?? 0) - 8), m.index)));
   const litres = meant.length ? parseMeterValue(meant[0][0]) : null;
   if (litres === null) return null;
   return { intent: 'reading.submit', nlu: { ...nlu, intent: 'reading.submit', score: 1, entities: [...nlu.entities.filter((e) => e.type !== 'meterValue'), { type: 'meterValue', litres, text: meant[0][0] }] } };

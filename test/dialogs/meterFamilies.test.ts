@@ -128,13 +128,25 @@ describe('readings', () => {
     const typo = ((last!.valueLitres + 2_700) / 1000).toFixed(3).replace('.', ',');
     const meant = ((last!.valueLitres + 2_500) / 1000).toFixed(3).replace('.', ',');
     const c = await linkedChat(app, '100013');
-    expect(texts(await c.say(`odczyt licznika ${typo}`))).toContain(`Zapisano odczyt ${typo} m³`);
+    expect(texts(await c.say(`odczyt licznika ${typo}`))).toContain(`Zapisano odczyt ${formatCubicMetres(last!.valueLitres + 2_700)}`);
     const fixed = await c.say(`kurcze źle spisałam, ma być ${meant} a nie ${typo}`);
     expect(refused(fixed)).toBe(false);
-    expect(texts(fixed)).toContain(`Zapisano odczyt ${meant} m³`);
+    expect(texts(fixed)).toContain(`Zapisano odczyt ${formatCubicMetres(last!.valueLitres + 2_500)}`);
     const today = new Date().toISOString().slice(0, 10);
     const rows = await app.ds.getRepository(Reading).find({ where: { meterId: meter.id, date: today } });
     expect(rows.map((r) => r.valueLitres)).toEqual([last!.valueLitres + 2_500]);
+  });
+
+  test('a reading put off ("nie teraz, muszę zejść do piwnicy") is taken when it comes later in a sentence (3 turns)', async () => {
+    const { meter } = await mainMeter('100002');
+    const last = await app.services.readings.lastReading(meter.id);
+    const value = ((last!.valueLitres + 1_850) / 1000).toFixed(3).replace('.', ',');
+    const c = await linkedChat(app, '100002');
+    await c.say('podam stan wodomierza');
+    await c.say('nie teraz, muszę zejść do piwnicy');
+    const later = await c.say(`dobra, jednak zeszłam, jest ${value}`);
+    expect(refused(later)).toBe(false);
+    expect(texts(later)).toContain(`Zapisano odczyt ${formatCubicMetres(last!.valueLitres + 1_850)}`);
   });
 });
 
@@ -226,6 +238,16 @@ describe('outages', () => {
     expect((await casesOf(c)).filter((x) => x.kind === 'outage_report')).toHaveLength(1);
     const messages = await app.ds.getRepository(CaseMessage).find({ where: { caseId: before[0].id } });
     expect(messages.map((m) => m.text)).toEqual(expect.arrayContaining(['róg Stawowej i Dworcowej, przy kiosku', 'woda leci coraz mocniej']));
+  });
+
+  test('"pękła rura przed blokiem" from a linked customer is reported at once for their building (1 turn)', async () => {
+    const c = await linkedChat(app, '100017');
+    const r = await c.say('pekla rura na ulicy przed blokiem!!! woda leje sie po chodniku i wchodzi do piwnic, co robic');
+    expect(texts(r)).toContain('994');
+    const [sp] = await app.services.customers.servicePoints((await app.services.customers.byNumber('100017'))!.id);
+    const reports = (await casesOf(c)).filter((x) => x.kind === 'outage_report');
+    expect(reports).toHaveLength(1);
+    expect(reports[0].location).toContain(`${sp.street} ${sp.building}`);
   });
 
   test('no water, nothing announced, "ja, cało ulica niy mo" → 994 first and a report', async () => {

@@ -56,6 +56,9 @@ const EN_PATTERNS = /(?:th|wh|ee|oo|ou|ing\b|ght|ea|'s|'t|'m|\bi\b)/g;
 /** Mean log-likelihood margin per n-gram above which the n-gram model's "Ukrainian" wins (2 words / 3 or more). */
 export const UK_MARGIN_SHORT = 0.8;
 export const UK_MARGIN = 0.3;
+/** Below this word-list margin between Polish and English, an n-gram margin of PL_EN_MARGIN decides. */
+export const WEAK_MARGIN = 3;
+export const PL_EN_MARGIN = 0.5;
 
 /**
  * Polish, English or Ukrainian; `hint` (e.g. Telegram's language_code) wins unless the text clearly
@@ -86,6 +89,11 @@ export function detectLanguage(text: string, hint?: Lang, latin?: LatinLangId): 
   if (hint === 'uk' && uk >= 2 && uk >= Math.max(pl, en) / 2) return 'uk';
   const margin = Math.abs(pl - en);
   if (hint && hint !== 'uk' && margin < 2) return hint;
+  // the word lists barely decide ("unsubscribe alerts", "delete my data"): the n-gram model does, when it is sure
+  if (latin && margin < WEAK_MARGIN) {
+    const s = latin.score(text);
+    if (s && Math.abs(s.pl - s.en) >= PL_EN_MARGIN) return s.pl > s.en ? 'pl' : 'en';
+  }
   if (pl === en) return hint === 'en' ? 'en' : hint === 'uk' ? 'uk' : 'pl';
   return pl > en ? 'pl' : 'en';
 }

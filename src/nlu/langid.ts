@@ -17,10 +17,12 @@ export interface LatinLangIdJson {
   counts: Record<LatinLang, [string, number][]>;
 }
 
-/** Letter n-grams (1..3) of the words of folded Latin text, each word padded with spaces. */
+/** Letter n-grams (1..3) of the words (without digits) of folded Latin text, each word padded with spaces. */
 export function latinGrams(text: string): string[] {
   const out: string[] = [];
-  for (const w of fold(text).match(/[a-z']+/g) ?? []) {
+  // words with digits are codes and numbers ("K7PM-4QX9", "m3"): they say nothing about the language
+  for (const w of fold(text).split(/[^a-z0-9']+/)) {
+    if (!w || /\d/.test(w)) continue;
     const s = ` ${w.replace(/'/g, '')} `;
     for (let n = 1; n <= MAX_N; n++) for (let i = 0; i + n <= s.length; i++) if (s.slice(i, i + n).trim()) out.push(s.slice(i, i + n));
   }

@@ -4,7 +4,8 @@
  * `locales/<lang>/nlu/labelled.json`, for review in a pull request; the next build trains on them.
  * Prints `{"labelled": {"pl": n, ...}}`. `--root DIR` writes under another tree (tests).
  */
-import { loadConfig, ConfigError } from './config';
+import { loadConfig } from './config';
+import { runCli } from './cli-run';
 import { openDatabase } from './db/dataSource';
 import { repoRoot } from './nlu/model';
 import { writeLabelled } from './nlu/labelled';
@@ -23,7 +24,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof ConfigError ? e.message : e);
-  process.exitCode = 1;
-});
+runCli(main);

@@ -27,6 +27,7 @@ export interface Prepared {
   stems: string[];
   morph: string[]; // NLP.js's real stemmer (StemmerPl / StemmerUk / Porter) of the same tokens
   domain: string[]; // domain features (knowledge.ts)
+  cues: string[]; // request cues (knowledge.ts, cues.json)
   unknown: number; // tokens (≥3 letters) not in the vocabulary even after correction
   content: number; // tokens considered for the unknown ratio
 }
@@ -52,6 +53,7 @@ export function prepare(text: string, lang: Lang, speller?: Speller, knowledge?:
     stems: tokens.map((t) => stem(t, lang)),
     morph: tokens.map((t) => morphStem(t, lang)),
     domain: knowledge ? knowledge.domainFeatures(tokens) : [],
+    cues: knowledge ? knowledge.cueFeatures(tokens) : [],
     unknown,
     content,
   };
@@ -66,6 +68,7 @@ export function linearFeatures(p: Prepared, rawFolded: string): Map<string, numb
   for (const s of p.stems) inc('w:' + s);
   for (const s of p.morph) inc('m:' + s, 0.5);
   for (const d of p.domain) inc(d);
+  for (const c of p.cues) inc(c);
   for (let i = 0; i + 1 < p.stems.length; i++) inc('b:' + p.stems[i] + '_' + p.stems[i + 1]);
   for (const t of tokenize(rawFolded).concat(p.tokens)) {
     if (t.startsWith('zz') || /\d/.test(t)) continue;
@@ -81,5 +84,6 @@ export function neuralFeatures(p: Prepared): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of p.stems) out[s] = 1;
   for (const d of p.domain) out[d] = 1;
+  for (const c of p.cues) out[c] = 1;
   return out;
 }

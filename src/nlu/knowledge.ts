@@ -18,6 +18,8 @@ export interface KnowledgeJson {
   prefixes: Record<string, string>;
   utility: string[];
   other: Record<string, string[]>;
+  /** request cues (cues.json): words that turn a request around or say what kind it is (stop, start, status, arrival…) */
+  cues?: Record<string, string[]>;
   /** sentences without a request (fillers.json), put around some training examples; not kept in the model */
   fillers?: { before: string[]; after: string[]; other?: string[] };
 }
@@ -42,12 +44,14 @@ export function loadKnowledge(root: string, lang: Lang): KnowledgeJson {
   for (const [k, v] of Object.entries((lex.prefixes as Record<string, string> | undefined) ?? {})) prefixes[f(k)] = f(v);
   const other: Record<string, string[]> = {};
   for (const [k, v] of Object.entries((dom.other as Record<string, string[]> | undefined) ?? {})) other[k] = v.map(f);
+  const cues: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries((read('cues.json').cues as Record<string, string[]> | undefined) ?? {})) cues[k] = v.map(f);
   const fil = read('fillers.json') as { before?: string[]; after?: string[]; other?: string[] };
   const fillers = { before: fil.before ?? [], after: fil.after ?? [], other: fil.other ?? [] };
-  return { ...EMPTY, words, suffixes, prefixes, utility: ((dom.utility as string[] | undefined) ?? []).map(f), other, fillers };
+  return { ...EMPTY, words, suffixes, prefixes, utility: ((dom.utility as string[] | undefined) ?? []).map(f), other, cues, fillers };
 }
 
-/** Matches folded tokens against word prefixes (≤ 3 letters: the whole word) and phrases. */
+/** Matches folded tokens against word prefixes (≤ 3 letters or ending in '$': the whole word) and phrases. */
 class PrefixSet {
   private readonly exact = new Set<string>();
   private readonly prefixes = new Set<string>();
@@ -57,7 +61,8 @@ class PrefixSet {
 
   constructor(entries: string[]) {
     for (const e of entries) {
-      if (e.includes(' ')) this.phrases.push(e);
+      if (e.includes(' ')) this.phrases.push(e.endsWith('$') ? e.slice(0, -1) + ' ' : e);
+      else if (e.endsWith('$')) this.exact.add(e.slice(0, -1));
       else if (e.length <= 3) this.exact.add(e);
       else {
         this.prefixes.add(e);
@@ -100,6 +105,7 @@ export class Knowledge {
   private readonly prefixes: [string, string][];
   private readonly utility: PrefixSet;
   private readonly other: [string, PrefixSet][];
+  private readonly cues: [string, PrefixSet][];
 
   constructor(readonly json: KnowledgeJson = EMPTY) {
     this.words = new Map(Object.entries(json.words).filter(([k]) => !k.includes(' ')));
@@ -110,6 +116,17 @@ export class Knowledge {
     this.prefixes = Object.entries(json.prefixes ?? {}).sort((a, b) => b[0].length - a[0].length);
     this.utility = new PrefixSet(json.utility);
     this.other = Object.entries(json.other).map(([k, v]) => [k, new PrefixSet(v)]);
+    this.cues = Object.entries(json.cues ?? {}).map(([k, v]) => [k, new PrefixSet(v)]);
+  }
+
+  /** Request cues (cues.json) present in the tokens: 'k:stop', 'k:status'… */
+  cueFeatures(tokens: string[]): string[] {
+    if (this.cues.length === 0) return [];
+    const words = tokens.filter((t) => !t.startsWith('zz'));
+    const joined = ' ' + words.join(' ') + ' ';
+    const found = this.cues.filter(([, set]) => set.count(words, joined) > 0).map(([name]) => 'k:' + name);
+    // a stop cue turns the request around: "cancel my subscription" starts nothing
+    return found.includes('k:stop') ? found.filter((c) => c !== 'k:start') : found;
   }
 
   /** Standard forms for colloquial/Silesian words and phrases in already folded text. */

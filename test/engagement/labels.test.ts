@@ -1,5 +1,5 @@
 /** `npm run nlu:labels`: staff labels → locales/<lang>/nlu/labelled.json, which the corpus build reads. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,4 +42,12 @@ test('the CLI writes the labels stored in the database', async () => {
   expect(JSON.parse(out)).toEqual({ labelled: { pl: 1 } });
   expect(JSON.parse(readFileSync(labelledPath(root, 'pl'), 'utf8')).intents).toEqual({ 'reading.submit': ['gdzie jest mój licznik ##'] });
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('the CLI names a bad setting in one line and exits 1', () => {
+  const r = spawnSync(process.execPath, ['-r', join(__dirname, '..', 'staff', 'support', 'register-ts.js'), join(__dirname, '..', '..', 'src', 'cli-labels.ts'), '--root', root], {
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: 'mysql://nowhere/x', LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000,
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: .*DATABASE_URL/)]);
 });

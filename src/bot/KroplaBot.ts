@@ -16,7 +16,7 @@ import { engagementTurn, markPromptWaiting } from './engagement';
 import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
 import { foldDiacritics } from '../domain/streets';
-import { say, takeOffer, turnInfo, type TurnInfo } from '../../dialogs/context';
+import { noteOf, say, takeOffer, turnInfo, type TurnInfo } from '../../dialogs/context';
 import { registerDialogs, DIALOG, TASK_INTENTS } from '../../dialogs';
 import { routeByIntent, intentForButton, commandIntent, taskLabel } from '../../dialogs/router';
 import { type PromptOptions } from 'botbuilder-dialogs';
@@ -145,6 +145,9 @@ export class KroplaBot extends ActivityHandler {
       }
     }
     await this.afterTurn(dc, info, prefs);
+    // The invoice a dialog sent or told about this turn is what a follow-up ("a wrzuć mi ją w pdf") means.
+    const subject = noteOf(ctx);
+    if (subject?.invoiceNumber && prefs.context) prefs.context = { ...prefs.context, invoiceNumber: subject.invoiceNumber, at: info.now.toISOString() };
     if (dc.activeDialog) markPromptWaiting(ctx);
     await this.prefs.set(ctx, prefs);
   }

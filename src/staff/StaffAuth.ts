@@ -6,14 +6,14 @@
  * const auth = new StaffAuth(app.ds);
  * const r = await auth.login('anna@kw.pl', 'secret…'); // → { ok: true, session, staff } or { ok: false, reason }
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { LessThan } from 'typeorm';
 import { StaffSession, StaffUser } from '../../models';
 import type { StaffRole } from '../../models/StaffUser';
 import { addressPseudonym } from '../http/address';
 import { AttemptLog } from '../services/attempts';
-import { dummyPasswordHash, hashPassword, PasswordCheckBusy, verifyPassword } from './passwords';
+import { dummyPasswordHash, hashPassword, PasswordCheckBusy, verifyPassword, type CheckFrom } from './passwords';
 
 export const STAFF_ROLES: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
 
@@ -39,8 +39,16 @@ export const DEFAULT_POLICY: AuthPolicy = {
   maxAddressFailures: 20, addressWindowMs: 15 * 60_000, maxAddressInFlight: 3,
 };
 
+/** An address that asked to sign in at most this many times within {@link ASKED_WINDOW_MS} (and failed none) is clean. */
+const CLEAN_ADDRESS_ASKS = 3;
+const ASKED_WINDOW_MS = 10 * 60_000;
+
+/** How long a device cookie (see {@link StaffAuth.login}) stays valid. */
+export const DEVICE_TTL_MS = 90 * 24 * 3600_000;
+
 export type LoginResult =
-  | { ok: true; staff: StaffUser; token: string; csrfToken: string; expiresAt: Date }
+  /** `device`: the device cookie to keep (a fresh one on every sign-in). */
+  | { ok: true; staff: StaffUser; token: string; csrfToken: string; expiresAt: Date; device: string }
   | { ok: false; reason: 'invalid' | 'locked' }
   /** Too many attempts from this address (or too many password checks at once): try again in `retryAfterSeconds`. */
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
@@ -64,6 +72,8 @@ export class StaffAuth {
   private readonly attempts: AttemptLog;
   /** Logins being checked now, per address key (this instance). */
   private readonly inFlight = new Map<string, number>();
+  /** When each address asked to sign in lately (this instance), for the password queue's ranking. */
+  private readonly asked = new Map<string, number[]>();
 
   constructor(
     private readonly ds: DataSource,
@@ -109,17 +119,36 @@ export class StaffAuth {
    * (counted atomically in the database: parallel wrong passwords lock it too). `address` (an
    * {@link addressKey}) is throttled after `maxAddressFailures` failures, and while `maxAddressInFlight`
    * of its logins are being checked, before any password is hashed.
+   *
+   * `device` is the device cookie a sign-in of this account gave the browser before (OWASP's device
+   * cookies): such a login is first in the password-check queue, and neither the account's lock nor the
+   * address limit — both the doing of guessers without the cookie — keeps it out; its own failures are
+   * counted for the device, which after `maxFailures` within `lockMs` is a stranger again.
    */
-  async login(emailRaw: string, password: string, opts: { address?: string } = {}): Promise<LoginResult> {
+  async login(emailRaw: string, password: string, opts: { address?: string; device?: string } = {}): Promise<LoginResult> {
     const address = opts.address ?? 'unknown';
+    this.askedLately(address);
     const busy = this.inFlight.get(address) ?? 0;
     if (busy >= this.policy.maxAddressInFlight) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
     this.inFlight.set(address, busy + 1);
     try {
-      const lockedAddress = await this.attempts.lockedUntil(`staff-addr:${addressPseudonym(address)}`, this.policy.maxAddressFailures, this.policy.addressWindowMs);
-      if (lockedAddress) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((lockedAddress.getTime() - this.now().getTime()) / 1000)) };
-      const r = await this.check(emailRaw, password);
-      if (!r.ok) await this.attempts.record(`staff-addr:${addressPseudonym(address)}`);
+      const email = emailRaw.trim().toLowerCase();
+      const staff = await this.ds.getRepository(StaffUser).findOne({ where: { email } });
+      const device = staff ? await this.knownDevice(staff, opts.device) : null;
+      const addrSubject = `staff-addr:${addressPseudonym(address)}`;
+      let rank: CheckFrom['rank'] = 0;
+      if (!device) {
+        const failures = await this.attempts.since(addrSubject, this.policy.addressWindowMs);
+        if (failures.length >= this.policy.maxAddressFailures) {
+          const until = failures[failures.length - this.policy.maxAddressFailures].getTime() + this.policy.addressWindowMs;
+          return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((until - this.now().getTime()) / 1000)) };
+        }
+        // A clean address: no failures and only a few sign-ins lately (a flood's are mostly refused unchecked);
+        // asked again while the check waits, when the address may have asked many more times.
+        rank = failures.length ? 2 : () => (this.askedCount(address) <= CLEAN_ADDRESS_ASKS ? 1 : 2);
+      }
+      const r = await this.check(email, staff, password, { device, from: { rank, address, account: email } });
+      if (!r.ok) await this.attempts.record(device ? device.subject : addrSubject);
       return r;
     } catch (e) {
       if (e instanceof PasswordCheckBusy) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
@@ -129,6 +158,47 @@ export class StaffAuth {
       if (left <= 0) this.inFlight.delete(address);
       else this.inFlight.set(address, left);
     }
+  }
+
+  /** Counts a sign-in request of an address. */
+  private askedLately(address: string): void {
+    const t = this.now().getTime();
+    const list = (this.asked.get(address) ?? []).filter((x) => t - x < ASKED_WINDOW_MS);
+    list.push(t);
+    if (this.asked.size > 50_000) this.asked.clear();
+    this.asked.set(address, list.slice(-50));
+  }
+
+  /** How many sign-ins an address asked for within {@link ASKED_WINDOW_MS}. */
+  private askedCount(address: string): number {
+    const t = this.now().getTime();
+    return (this.asked.get(address) ?? []).filter((x) => t - x < ASKED_WINDOW_MS).length;
+  }
+
+  /** The MAC of a device cookie, keyed by the account's password hash: a new password ends every device. */
+  private deviceMac(staff: StaffUser, body: string): Buffer {
+    return createHmac('sha256', staff.passwordHash).update(`kropla-staff-device:${body}`).digest();
+  }
+
+  /** A device cookie for the account: `<staff id>.<issued, base 36>.<nonce>.<MAC>`. */
+  private issueDevice(staff: StaffUser): string {
+    const body = `${staff.id}.${this.now().getTime().toString(36)}.${randomBytes(12).toString('base64url')}`;
+    return `${body}.${this.deviceMac(staff, body).toString('base64url')}`;
+  }
+
+  /** The device a cookie names when it is this account's, unexpired, and not locked by its own failures; else null. */
+  private async knownDevice(staff: StaffUser, cookie: string | undefined): Promise<{ subject: string } | null> {
+    if (!cookie || cookie.length > 200 || !staff.active) return null;
+    const parts = cookie.split('.');
+    if (parts.length !== 4 || parts[0] !== String(staff.id)) return null;
+    const issued = parseInt(parts[1], 36);
+    if (!Number.isFinite(issued) || this.now().getTime() - issued > DEVICE_TTL_MS) return null;
+    const given = Buffer.from(parts[3], 'base64url');
+    const expected = this.deviceMac(staff, parts.slice(0, 3).join('.'));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const subject = `staff-device:${sha256(cookie).slice(0, 32)}`;
+    if (await this.attempts.lockedUntil(subject, this.policy.maxFailures, this.policy.lockMs)) return null;
+    return { subject };
   }
 
   /** `UPDATE … RETURNING` placeholder of the driver. */
@@ -144,20 +214,23 @@ export class StaffAuth {
     return Number(list[0]?.failedLogins ?? 0);
   }
 
-  private async check(emailRaw: string, password: string): Promise<LoginResult> {
+  private async check(email: string, staff: StaffUser | null, password: string, opts: { device: { subject: string } | null; from: CheckFrom }): Promise<LoginResult> {
     const repo = this.ds.getRepository(StaffUser);
-    const email = emailRaw.trim().toLowerCase();
-    const staff = await repo.findOne({ where: { email } });
     const now = this.now();
     if (!staff || !staff.active) {
-      await verifyPassword(password, await dummyPasswordHash());
+      await verifyPassword(password, await dummyPasswordHash(), opts.from);
       return this.unknownFailure(email, now);
     }
-    if (staff.lockedUntil && staff.lockedUntil.getTime() > now.getTime()) {
-      await verifyPassword(password, await dummyPasswordHash());
+    if (!opts.device && staff.lockedUntil && staff.lockedUntil.getTime() > now.getTime()) {
+      await verifyPassword(password, await dummyPasswordHash(), opts.from);
       return { ok: false, reason: 'locked' };
     }
-    const good = await verifyPassword(password, staff.passwordHash);
+    const good = await verifyPassword(password, staff.passwordHash, opts.from);
+    if (!good && opts.device) {
+      // Counted for the device (by the caller), not against the account its owner holds.
+      await sleep(this.policy.delayPerFailureMs);
+      return { ok: false, reason: 'invalid' };
+    }
     if (!good) {
       const failures = await this.countFailure(staff.id);
       if (failures >= this.policy.maxFailures) {
@@ -174,13 +247,14 @@ export class StaffAuth {
       .set({ failedLogins: 0, lockedUntil: null })
       .where('"id" = :id AND ("lockedUntil" IS NULL OR "lockedUntil" <= :now)', { id: staff.id, now: this.now() })
       .execute();
-    if (!opened.affected) return { ok: false, reason: 'locked' };
+    // A known device signs in through a lock that guessers caused (the lock stays for them).
+    if (!opened.affected && !opts.device) return { ok: false, reason: 'locked' };
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.policy.idleMs);
     await this.ds.getRepository(StaffSession).insert({ tokenHash: sha256(token), staffId: staff.id, csrfToken, expiresAt });
     await this.ds.getRepository(StaffSession).delete({ expiresAt: LessThan(now) });
-    return { ok: true, staff, token, csrfToken, expiresAt };
+    return { ok: true, staff, token, csrfToken, expiresAt, device: this.issueDevice(staff) };
   }
 
   /**

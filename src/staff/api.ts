@@ -19,8 +19,8 @@ import type { AssigneesResponse, CaseDetailResponse, CaseListResponse, CasePatch
 import type { EventHub } from './EventHub';
 import { HandoffStateError, type HandoffService } from './HandoffService';
 import { MIN_PASSWORD_LENGTH } from './passwords';
-import { STAFF_ROLES, type StaffAuth } from './StaffAuth';
-import { COOKIE, COOKIE_SECURE, HttpError, failWith, staffRoute, type GuardDeps } from './guard';
+import { DEVICE_TTL_MS, STAFF_ROLES, type StaffAuth } from './StaffAuth';
+import { COOKIE, COOKIE_SECURE, cookies, HttpError, failWith, staffRoute, type GuardDeps } from './guard';
 
 export interface StaffApiDeps {
   app: App;
@@ -74,12 +74,15 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
    * where a Strict/Lax cookie is never sent: then (https only) SameSite=None; Secure; Partitioned —
    * the cookie is kept apart per top-level site (CHIPS), and the X-CSRF-Token header still guards every change.
    */
-  function setSessionCookie(res: Response, token: string, embedded: boolean): void {
-    const attrs = ['Path=/', 'HttpOnly'];
+  function setCookie(res: Response, name: string, value: string, embedded: boolean, extra: string[] = []): void {
+    const attrs = ['Path=/', 'HttpOnly', ...extra];
     if (secure && embedded) attrs.push('SameSite=None', 'Secure', 'Partitioned');
     else attrs.push('SameSite=Strict', ...(secure ? ['Secure'] : []));
-    res.header('Set-Cookie', `${cookieName}=${token}; ${attrs.join('; ')}`);
+    res.header('Set-Cookie', `${name}=${value}; ${attrs.join('; ')}`);
   }
+
+  /** The device cookie (see StaffAuth.login): outlives the session, so a known browser gets through a login flood. */
+  const deviceCookie = secure ? '__Host-kropla_staff_device' : 'kropla_staff_device';
 
   function clearSessionCookie(res: Response): void {
     res.header('Set-Cookie', `${cookieName}=; Path=/; HttpOnly; Max-Age=0; SameSite=Strict${secure ? '; Secure' : ''}`);
@@ -161,7 +164,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     try {
       if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send JSON');
       const body = parseOrThrow(loginSchema, req.body ?? {});
-      const r = await auth.login(body.email, body.password, { address: requestAddressKey(req, app.config.trustProxy) });
+      const r = await auth.login(body.email, body.password, { address: requestAddressKey(req, app.config.trustProxy), device: cookies(req).get(deviceCookie) });
       if (!r.ok && r.reason === 'throttled') {
         log.info({ reason: r.reason }, 'staff login refused');
         res.header('Retry-After', String(r.retryAfterSeconds));
@@ -175,7 +178,8 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
         return;
       }
       log.info({ staffId: r.staff.id }, 'staff signed in');
-      setSessionCookie(res, r.token, body.embedded === true);
+      setCookie(res, cookieName, r.token, body.embedded === true);
+      setCookie(res, deviceCookie, r.device, body.embedded === true, [`Max-Age=${Math.floor(DEVICE_TTL_MS / 1000)}`]);
       res.json({ staff: { id: r.staff.id, email: r.staff.email, name: r.staff.name, role: r.staff.role }, csrfToken: r.csrfToken } satisfies SessionResponse);
     } catch (e) {
       fail(req, res, e);

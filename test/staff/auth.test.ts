@@ -175,15 +175,17 @@ describe('cookies behind https (PUBLIC_URL https://…)', () => {
   test('standalone: __Host- cookie, Secure, HttpOnly, SameSite=Strict', async () => {
     const c = new StaffClient(secureEnv.url);
     const r = await c.login('agent@kw.test');
-    const cookie = r.headers.get('set-cookie') ?? '';
+    const [cookie, device] = r.headers.getSetCookie();
     expect(cookie).toMatch(/^__Host-kropla_staff=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    // The device cookie (a login flood lets a known browser through): as strict, kept 90 days.
+    expect(device).toMatch(/^__Host-kropla_staff_device=[\w.-]{40,}; Path=\/; HttpOnly; Max-Age=7776000; SameSite=Strict; Secure$/);
     expect((await c.call('GET', '/api/staff/me')).status).toBe(200);
   });
 
   test('in the Teams tab (embedded): SameSite=None; Secure; Partitioned — the CSRF header is still required', async () => {
     const c = new StaffClient(secureEnv.url);
     const r = await c.login('agent@kw.test', PASSWORD, { embedded: true });
-    expect(r.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=None; Secure; Partitioned$/);
+    for (const cookie of r.headers.getSetCookie()) expect(cookie).toMatch(/HttpOnly; (Max-Age=\d+; )?SameSite=None; Secure; Partitioned$/);
     expect((await c.call('POST', '/api/staff/logout', undefined, { csrf: null })).status).toBe(403);
   });
 

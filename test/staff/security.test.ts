@@ -69,6 +69,49 @@ describe('V1 — staff lockout under concurrency', () => {
     expect(statuses[20]).toBe(429);
   }, 60_000);
 
+  test('a login flood (15 addresses, 3 at a time each) keeps no real staff out: a known device gets into the attacked (locked) account, another account signs in from a fresh address', async () => {
+    await addStaff(app, 'target@kw.test', 'agent', 'Tamara Target');
+    await addStaff(app, 'bystander@kw.test', 'agent', 'Bartek Bystander');
+    const login = (email: string, password: string, localAddress: string, cookie?: string) => postJson(app.url, '/api/staff/login', { email, password }, { localAddress, headers: cookie ? { cookie } : {} });
+    const first = await login('target@kw.test', PASSWORD, '127.0.6.1');
+    expect(first.status).toBe(200);
+    const device = ([] as string[]).concat(first.headers['set-cookie'] ?? []).find((c) => c.startsWith('kropla_staff_device='))?.split(';')[0] ?? '';
+    expect(device).toMatch(/^kropla_staff_device=\d+\./);
+    // Someone has guessed the account locked (the flood alone rarely gets a guess at it checked: one account
+    // holds few places in the password queue, the first to be given up).
+    for (let i = 0; i < 5; i++) await login('target@kw.test', `zgadywane-${i}-xxxx`, '127.0.6.9');
+    expect((await app.ds.getRepository(StaffUser).findOneByOrFail({ email: 'target@kw.test' })).lockedUntil).not.toBeNull();
+    let flooding = true;
+    const answers: Record<number, number> = {};
+    const flood = Array.from({ length: 45 }, async (_v, i) => {
+      for (let n = 0; flooding; n++) {
+        const r = await login(n % 2 ? 'target@kw.test' : `nikt${i}.${n}@kw.test`, `zle-haslo-${i}-${n}`, `127.0.5.${(i % 15) + 1}`).catch(() => ({ status: 0 }));
+        answers[r.status] = (answers[r.status] ?? 0) + 1;
+        if (r.status === 429) await new Promise((r) => setTimeout(r, 10)); // no busy loop in the test's own process
+      }
+    });
+    try {
+      const t0 = Date.now();
+      while ((answers[429] ?? 0) < 40 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50)); // the queue is full
+      const known = await login('target@kw.test', PASSWORD, '127.0.6.2', device);
+      const bystander = await login('bystander@kw.test', PASSWORD, '127.0.6.3');
+      const stranger = await login('target@kw.test', PASSWORD, '127.0.6.4');
+      const otherAccountsCookie = await login('bystander@kw.test', 'zle-haslo-xxxx', '127.0.6.5', device);
+      expect(known.status).toBe(200);
+      expect(bystander.status).toBe(200);
+      expect(stranger.status).toBe(401); // the lock holds for everyone without the device cookie
+      expect(stranger.json().message).toMatch(/locked/);
+      expect(otherAccountsCookie.status).toBe(401);
+    } finally {
+      flooding = false;
+      await Promise.all(flood);
+    }
+    expect(answers[429]).toBeGreaterThanOrEqual(40);
+    // The device's own wrong passwords end its trust: after five, it is a stranger to the locked account.
+    for (let i = 0; i < 5; i++) expect((await login('target@kw.test', `zle-haslo-dev-${i}`, '127.0.6.6', device)).status).toBe(401);
+    expect((await login('target@kw.test', PASSWORD, '127.0.6.7', device)).status).toBe(401);
+  }, 60_000);
+
   test('IPv6 addresses count by /64, IPv4-mapped ones as IPv4', () => {
     expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(addressKey('2001:0db8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');

@@ -47,6 +47,9 @@ const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod
  */
 const DIALOG_STATE_CONFIG = 'DialogStateManagerConfiguration';
 
+/** A message that asks for a form itself ("wniosek", "formularz", "druk"). */
+const NAMES_A_FORM = /wniosek|wniosku|formularz|\bdruk|\bform\b|application form|заяв|бланк/;
+
 /** Asking to go back to the interrupted task in words. */
 const RESUME_RE = /wroc|wracam|wracajmy|kontynu|dokoncz|dalej z|go back|continue|resume|поверн|продовж/;
 
@@ -318,6 +321,11 @@ export class KroplaBot extends ActivityHandler {
     if (kb) {
       prefs.misses = 0;
       await this.answerKnowledge(ctx, kb, prefs, false);
+      // "gdzie znajdę wniosek o zwrot nadpłaty?": the answer, and the form it names right away.
+      if (kb.entry.offer === 'forms.download' && NAMES_A_FORM.test(foldDiacritics(nlu.text))) {
+        prefs.offer = undefined;
+        await this.startTask(dc, 'forms.download', info, prefs);
+      }
       return;
     }
     const smalltalk = ['greeting', 'goodbye', 'thanks', 'help'].includes(nlu.intent) && nlu.score >= ACT;

@@ -180,6 +180,22 @@ describe('complaints and cases named by a story', () => {
     expect(first.some((r) => /994/.test(r.text ?? '') && kropla(r).expects === 'address')).toBe(false);
   });
 
+  test('"gdzie znajdę wniosek o zwrot nadpłaty?" answers and sends that form (1 turn)', async () => {
+    const c = await linkedChat(app, '100003');
+    const replies = await c.say('gdzie znajdę wniosek o zwrot nadpłaty?');
+    expect(texts(replies)).toMatch(/nie przepada/);
+    expect(replies.flatMap((r) => r.attachments ?? []).map((a) => a.name)).toContain('zwrot-nadplaty.pdf');
+  });
+
+  test('a question in the reading prompt ("a kiedy wy sami odczytujecie?") is answered, then the reading is taken (3 turns)', async () => {
+    const c = await linkedChat(app, '100006');
+    await c.say('chcę podać odczyt');
+    const asked = await c.say('a kiedy wy w ogóle sami odczytujecie? bo nie wiem czy muszę to robić');
+    expect(refused(asked)).toBe(false);
+    expect(texts(asked)).toMatch(/15\. dnia miesiąca/);
+    expect(kropla(asked[asked.length - 1]).expects).toBe('meterValue');
+  });
+
   test('"zgłaszałam wyciek, czy ktoś się tym zajął?" is the status of that report, not a new one', async () => {
     const nlu = (await sharedRecognizer()).recognize('zgłaszałam wyciek na chodniku pod domem, czy ktoś się tym w końcu zajął?', { language: 'pl', today: new Date() });
     expect(cuedTask(nlu, true)).toBe('case.status');

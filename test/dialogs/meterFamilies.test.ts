@@ -119,9 +119,40 @@ describe('consumption', () => {
     expect(refused(chart)).toBe(false);
     expect(chart.some((r) => (r.attachments ?? []).some((a) => a.contentType === 'image/png'))).toBe(true);
   });
+
+  test('a change of mind after the figures: "a nie, jednak wolę cały rok, na wykresie" (2 turns)', async () => {
+    const c = await linkedChat(app, '100009');
+    await c.say('pokaż zużycie za ostatnie pół roku');
+    const again = await c.say('a nie, jednak wolę cały rok, na wykresie jeśli się da');
+    expect(refused(again)).toBe(false);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
+    expect(texts(again)).toContain(`od ${from.slice(8, 10)}.${from.slice(5, 7)}.${from.slice(0, 4)}`);
+  });
 });
 
 describe('readings', () => {
+  test('two readings in one message go to their meters; a count ("3 sprawy:") is not a reading', async () => {
+    const c = await linkedChat(app, '100011');
+    const { meter } = await mainMeter('100011');
+    const meters = await app.services.readings.metersOf((await app.services.customers.byNumber('100011'))!.id);
+    const sub = meters.find((m) => m.kind !== 'main')!;
+    const [lastMain, lastSub] = [await app.services.readings.lastReading(meter.id), await app.services.readings.lastReading(sub.id)];
+    const v = (l: number) => (l / 1000).toFixed(3).replace('.', ',');
+    const replies = await c.say(`odczyty na dziś: główny ${v(lastMain!.valueLitres + 1_200)}, ogrodowy podlicznik ${v(lastSub!.valueLitres + 300)}`);
+    expect(texts(replies)).toContain(formatCubicMetres(lastMain!.valueLitres + 1_200));
+    expect(texts(replies)).toContain(formatCubicMetres(lastSub!.valueLitres + 300));
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await app.ds.getRepository(Reading).find({ where: { meterId: sub.id, date: today } })).map((r) => r.valueLitres)).toEqual([lastSub!.valueLitres + 300]);
+
+    const d = await linkedChat(app, '100004');
+    const subOf4 = (await app.services.readings.metersOf((await app.services.customers.byNumber('100004'))!.id)).find((m) => m.kind !== 'main')!;
+    const last4 = await app.services.readings.lastReading(subOf4.id);
+    const r = texts(await d.say(`hej, 3 sprawy: odczyt podlicznika ${v(last4!.valueLitres + 40)}, i do kiedy on jest ważny`));
+    expect(r).toContain(formatCubicMetres(last4!.valueLitres + 40));
+    expect(r).not.toContain('3,000 m³');
+  });
+
   test('a saved reading corrected in words is replaced by the value meant, even when lower (2 turns)', async () => {
     const { meter } = await mainMeter('100013');
     const last = await app.services.readings.lastReading(meter.id);

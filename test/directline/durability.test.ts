@@ -121,9 +121,13 @@ describe('TurnQueue and a late event loop', () => {
     expect(q.shedding).toBe(0);
     q.control(t0, 0.5, 300, 100); // late, but mostly idle (one slow job): nothing
     expect(q.shedding).toBe(0);
-    for (let i = 1; i <= 5; i++) q.control(t0 + i * 100, 0.99, 80, 100); // saturated and late for half a second
+    for (let i = 1; i <= 5; i++) {
+      write(t0 + i * 100);
+      q.control(t0 + i * 100, 0.99, 80, 100); // saturated and late for half a second
+    }
     expect(q.shedding).toBeCloseTo(0.5, 5);
     expect(shedOf(100, t0 + 500)).toBe(50); // every other one, spread evenly
+    write(t0 + 1500);
     q.control(t0 + 1500, 0.99, 80, 1000); // a long loop turn counts for its length
     expect(q.shedding).toBe(0.95); // never all: some customers are still answered
     expect(shedOf(100, t0 + 1500)).toBeGreaterThanOrEqual(94);

@@ -53,6 +53,8 @@ const SUBJECT = Symbol('kropla.subject');
 /** What a task dealt with, told by the dialog itself (the invoice it sent), for follow-ups ("a wrzuć mi ją w pdf"). */
 export interface TaskSubject {
   invoiceNumber?: string;
+  /** The case the task filed ("a odpowiedzcie mailem" right after a message goes into it). */
+  caseNumber?: string;
 }
 
 /** Notes what this turn's task was about (kept as the conversation's context at the end of the turn). */

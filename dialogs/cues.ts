@@ -14,7 +14,8 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['case.status', /(?:co sie dzieje|co slychac|na jakim etapie|jak idzie|jaki jest status|status|co z|czy jest juz|czy rozpatrz|kiedy odpowie|what.?s happening with|status of)\s+(?:\w+\s+){0,3}(?:reklamac|sprawa|sprawy|sprawie|sprawa|zgloszeni|wiadomosci|pism|complaint|case|скарг|заяв)|(?:reklamac|sprawa|zgloszeni)\w*\s+(?:\w+\s+){0,3}(?:rozpatrzon|status|etap|odpowiedz)/, true],
   ['complaint.file', /reklamac|reklamow|zareklamow|\bskarg|complaint|скарг/, true],
   ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
-  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
+  // "faktury mają teraz przychodzić na x@y.pl": the e-invoice's address.
+  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун|faktur\w*(?: \S+){0,5} na (?:\S+ )?\S+@|invoices?(?: \S+){0,5} to \S+@/, false],
   ['readings.history', /(?:jakie|historia|historie|historii|liste|lista|poprzednie|wczesniejsze|ostatnie|dawne|moje)\s+(?:\w+\s+)?odczyt|odczyty (?:z|za|w|od)\b|reading history|past readings|історі\w* показ/, false],
   ['outage.check', /nie mam wody|nie ma wody|brak wody|nie leci woda|woda nie leci|nie plynie woda|bez wody|niy ma wody|no water|немає води/, false],
   ['invoices.list', /faktur|invoice|\bbills\b|\bpdf\b|(?<!номер )рахун|\bfv\s*\//, false],
@@ -29,6 +30,11 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
   ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
 ];
+
+/** The message names `intent` in words (its cue), whatever NLU guessed. */
+export function namesTask(folded: string, intent: string): boolean {
+  return TASK_CUES.some(([i, re]) => i === intent && re.test(folded));
+}
 
 /** Asking outright to pass something to the office: a message, whatever else the sentence names ("…proszę przekazać do biura, żeby sprawdzili adres"). */
 const TO_THE_OFFICE = /(?:przekaz\w*|napisa\w*|napisz\w*|wysla\w*|wysl\w*|zostawi\w*)\s+(?:\w+\s+){0,2}(?:do biura|do bok|do was\b|do pracownik)|(?:prosb\w*|wiadomosc\w*|pismo|zapytani\w*) (?:do|dla) (?:biura|bok|pracownik)/;
@@ -59,6 +65,8 @@ export function cuedTask(nlu: NluResult, confident: boolean, opts: { loose?: boo
   // An invoice by its number ("prześlij FV/2026/11/000007"), or "is October's invoice paid?".
   if (lighter && (!confident || nlu.intent === 'None') && nlu.entities.some((e) => e.type === 'invoiceNumber')) return 'invoices.list';
   if (!confident && asksIfPaid(f) && (nlu.entities.some((e) => e.type === 'period') || /faktur|invoice|рахун/.test(f))) return 'invoices.list';
+  // "czy mam zapłacone za wrzesień?": a month's invoice status, even when NLU is sure it is the balance.
+  if (nlu.intent === 'balance.check' && asksIfPaid(f) && nlu.entities.some((e) => e.type === 'period')) return 'invoices.list';
   if (TO_THE_OFFICE.test(f) && !['complaint.file', 'outage.report', 'case.status', 'agent.handoff'].includes(nlu.intent) && !TASK_CUES.some(([i, re, strong]) => strong && i !== 'case.status' && re.test(f))) return 'message.send';
   // NLU's own guess, when the message names it too, wins over the other named tasks ("…proszę o wysyłanie faktur na jego adres" is a message).
   const own = TASK_CUES.find(([intent, re, strong]) => intent === nlu.intent && !strong && re.test(f));

@@ -20,6 +20,8 @@ export const LINK_EMAIL = 'account.link.email';
 interface EmailRouteOptions {
   customerNumber?: string;
   codeAgain?: boolean;
+  /** The e-mailed code was mistyped: asked for again, with the terms already accepted. */
+  wrongCode?: boolean;
 }
 
 /** Tells the customer how redeeming went; true when linked. */
@@ -89,8 +91,9 @@ export class LinkByEmailDialog extends WaterfallDialog {
         const number = String(step.result).replace(/\s+/g, '');
         (step.values as { customerNumber?: string }).customerNumber = number;
         // "nie mam kodu" right after it was e-mailed: it is on its way — asked for again, not e-mailed again.
-        if ((step.options as EmailRouteOptions | undefined)?.codeAgain) {
-          return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.codeOnItsWay'), tr(step.context, 'account.askCodeRetry'), [], { acceptAny: true }));
+        const again = step.options as EmailRouteOptions | undefined;
+        if (again?.codeAgain || again?.wrongCode) {
+          return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, again.wrongCode ? 'account.typeCodeAgain' : 'account.codeOnItsWay'), tr(step.context, 'account.askCodeRetry'), [], { acceptAny: true }));
         }
         const info = turnInfo(step.context);
         const address = activityAddress(step.context.activity);
@@ -122,6 +125,7 @@ export class LinkByEmailDialog extends WaterfallDialog {
         }
         (step.values as { code?: string }).code = String(step.result);
         const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
+        if (opts.wrongCode) return step.next(titles[0]);
         return step.prompt(PROMPT.choice, promptWith('terms', tr(step.context, 'account.askTerms', { url: app.config.termsUrl }), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
@@ -133,7 +137,10 @@ export class LinkByEmailDialog extends WaterfallDialog {
         const info = turnInfo(step.context);
         const v = step.values as { code: string; customerNumber: string };
         const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, v.code, { customerNumber: v.customerNumber, termsAccepted: true, address: activityAddress(step.context.activity) });
-        return step.endDialog(await reportRedeem(step, outcome));
+        const ok = await reportRedeem(step, outcome);
+        // A mistyped code (tries left): the code again, not the whole route.
+        if (!ok && outcome.status !== 'locked') return step.replaceDialog(LINK_EMAIL, { customerNumber: v.customerNumber, wrongCode: true });
+        return step.endDialog(ok);
       },
     ]);
   }

@@ -373,7 +373,8 @@ export class KroplaBot extends ActivityHandler {
   private async addToCaseJustFiled(ctx: TurnContext, info: TurnInfo, prefs: ConversationPrefs, folded: string): Promise<boolean> {
     const c = prefs.context;
     if (!c?.caseNumber || !['message.send', 'complaint.file'].includes(c.task) || info.now.getTime() - Date.parse(c.at) > 10 * 60_000) return false;
-    if (!ADDITION_RE.test(folded)) return false;
+    // "a ile się czeka na odpowiedź?" is a question to answer, not more for the case.
+    if (!ADDITION_RE.test(folded) || /\?\s*$/.test(folded) || /^(?:a |i )?(?:ile|kiedy|jak|czy|gdzie|how|when|where)\b/.test(folded)) return false;
     const filed = await this.app.services.cases.visibleTo(c.caseNumber, { customerId: info.customerId, chatId: info.chat.id });
     if (!filed) return false;
     await this.app.services.cases.addCustomerAnswer(filed, (ctx.activity.text ?? '').trim());

@@ -224,6 +224,19 @@ describe('linking with the customer number said first', () => {
     expect(texts(again)).toMatch(/przed chwilą/);
     expect(texts(again)).not.toMatch(/podać numer klienta/);
   });
+
+  test('a mistyped e-mailed code is asked for again (terms not asked twice), and the right one links', async () => {
+    const customer = await app.services.customers.byNumber('100015');
+    const c = chat(app);
+    await c.say('chcę połączyć konto, mój numer klienta to 100015');
+    await c.say('K7PM-4QX9');
+    const wrong = await c.say('akceptuję regulamin');
+    expect(texts(wrong)).toMatch(/nieprawidłowy/);
+    expect(kropla(last(wrong)).expects).toBe('linkCode');
+    const mails = readdirSync(app.config.mailDir).map((f) => readFileSync(join(app.config.mailDir, f), 'utf8')).filter((m) => m.includes(`To: ${customer!.email}`));
+    const code = /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(mails.at(-1)?.split('\r\n\r\n').slice(1).join('\n') ?? '')?.[1];
+    expect(texts(await c.say(code!))).toMatch(/klienta nr 100015/);
+  });
 });
 
 describe('more requests in one sentence', () => {
@@ -275,6 +288,16 @@ describe('knowledge that is also a task', () => {
     expect(refused(added)).toBe(false);
     const notes = await app.services.cases.messages(sent.id);
     expect(notes.some((m) => /mailem/.test(m.text))).toBe(true);
+  });
+
+  test('a question right after a message was sent is answered, not added to its case', async () => {
+    const c = await linkedChat(app, '100017');
+    await c.say('chcę napisać wiadomość do biura');
+    await c.say('proszę o kontakt w sprawie montażu podlicznika do ogrodu');
+    await c.say('tak');
+    const replies = await c.say('a ile się czeka na odpowiedź?');
+    expect(texts(replies)).not.toMatch(/Dopisałam/);
+    expect(texts(replies)).toMatch(/dni/);
   });
 
   test('"mam jakąś nadpłatę?" answers the rule and shows the customer\'s balance', async () => {

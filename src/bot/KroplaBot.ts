@@ -6,7 +6,7 @@
  * last task's context, answered from the knowledge base, or routed to a task by NLU.
  */
 import { ActivityHandler, ConversationState, MiddlewareSet, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dialogs';
+import { type DialogContext, DialogSet, type DialogState, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
@@ -48,6 +48,13 @@ const OWN_ACCOUNT_RE = /(?:^|\s)(?:czy )?(?:mam|mamy|moj\p{L}*|nasz\p{L}*)(?:\s|
 /** More about a case just filed: how to answer, or something to add. */
 const ADDITION_RE = /odpowiedz|odpisz|odezwij|kontakt|mailem|e-mailem|telefonicznie|zadzwon|dzwoncie|dopisz|dodam|dodaje|jeszcze jedno|zapomnial|reply|contact me|call me|by e-?mail|by phone|add that|відповід|зателефон/;
 
+/**
+ * Where botbuilder-dialogs keeps a turn's memory-scope configuration (turn state). Without it every
+ * DialogContext (several a turn) builds the memory scopes and path resolvers anew from the component
+ * registry; they hold no state of their own, so one set built on the first turn serves every turn.
+ */
+const DIALOG_STATE_CONFIG = 'DialogStateManagerConfiguration';
+
 /** Asking to go back to the interrupted task in words. */
 const RESUME_RE = /wroc|wracam|wracajmy|kontynu|dokoncz|dalej z|go back|continue|resume|поверн|продовж/;
 
@@ -58,6 +65,7 @@ export class KroplaBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   private readonly middleware = new MiddlewareSet();
   private readonly log: Logger;
+  private dialogStateConfig: DialogStateManagerConfiguration | undefined;
 
   constructor(private readonly app: App) {
     super();
@@ -88,9 +96,11 @@ export class KroplaBot extends ActivityHandler {
   }
 
   override async run(ctx: TurnContext): Promise<void> {
+    if (this.dialogStateConfig) ctx.turnState.set(DIALOG_STATE_CONFIG, this.dialogStateConfig);
     try {
       await this.middleware.run(ctx, () => super.run(ctx));
     } finally {
+      this.dialogStateConfig ??= ctx.turnState.get<DialogStateManagerConfiguration | undefined>(DIALOG_STATE_CONFIG);
       await this.conversationState.saveChanges(ctx, false);
     }
   }
@@ -107,7 +117,7 @@ export class KroplaBot extends ActivityHandler {
   private async onCustomerMessage(ctx: TurnContext): Promise<void> {
     const info = turnInfo(ctx);
     const text = (ctx.activity.text ?? '').trim();
-    this.log.child({ channel: ctx.activity.channelId, chat: info.chat.id }).debug({ intent: info.nlu?.intent, score: info.nlu?.score }, 'message');
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ channel: ctx.activity.channelId, chat: info.chat.id, intent: info.nlu?.intent, score: info.nlu?.score }, 'message');
 
     const prefs = await this.prefs.get(ctx, {});
     const dc = await this.dialogs.createContext(ctx);

@@ -16,8 +16,9 @@ export interface Conversation {
 /** A 1×1 PNG: what a customer's meter photo stands for. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown): Promise<Record<string, unknown>> {
+async function call(url: string, method: string, path: string, token?: string, body?: unknown, address?: string): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = {};
+  if (address) headers['X-Forwarded-For'] = address;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const r = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -26,17 +27,27 @@ async function call(url: string, method: string, path: string, token?: string, b
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
+/** Journeys opened so far: each customer writes from an address of their own (the server trusts one proxy hop). */
+let opened = 0;
+
 export class DirectLineClient {
   private watermark = '';
   /** Every activity of the conversation so far (customer's and bot's), in order. */
   readonly activities: BotActivity[] = [];
 
-  private constructor(private readonly url: string, readonly conv: Conversation, private readonly locale: string) {}
+  private constructor(private readonly url: string, readonly conv: Conversation, private readonly locale: string, private readonly address: string) {}
 
+  /**
+   * A new customer's chat. Real customers write from addresses of their own, so each journey gets one
+   * (`X-Forwarded-For`, 10.77.x.y): the per-address limits (e-mailed link codes: 10 an hour) then count one
+   * customer, not the whole suite, and a journey's result does not depend on how many ran before it.
+   */
   static async open(url: string, locale: string): Promise<DirectLineClient> {
-    const t = await call(url, 'POST', '/api/webchat/token');
-    const c = await call(url, 'POST', '/v3/directline/conversations', t.token as string, { user: { id: 'journey' } });
-    return new DirectLineClient(url, { conversationId: c.conversationId as string, token: c.token as string, userId: t.userId as string }, locale);
+    const n = ++opened;
+    const address = `10.77.${(n >> 8) & 255}.${n & 255}`;
+    const t = await call(url, 'POST', '/api/webchat/token', undefined, undefined, address);
+    const c = await call(url, 'POST', '/v3/directline/conversations', t.token as string, { user: { id: 'journey' } }, address);
+    return new DirectLineClient(url, { conversationId: c.conversationId as string, token: c.token as string, userId: t.userId as string }, locale, address);
   }
 
   /** Sends a message (text, optionally with a photo) and returns the bot's replies to it. */
@@ -50,13 +61,13 @@ export class DirectLineClient {
         Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="licznik.png"\r\nContent-Type: image/png\r\n\r\n`), PNG, Buffer.from(`\r\n--${boundary}--\r\n`),
       ];
       const r = await fetch(`${this.url}/v3/directline/conversations/${this.conv.conversationId}/upload?userId=${this.conv.userId}`, {
-        method: 'POST', headers: { Authorization: `Bearer ${this.conv.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body: new Uint8Array(Buffer.concat(parts)),
+        method: 'POST', headers: { Authorization: `Bearer ${this.conv.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'X-Forwarded-For': this.address }, body: new Uint8Array(Buffer.concat(parts)),
       });
       const body = (await r.json()) as { id?: string };
       if (!r.ok || !body.id) throw new Error(`upload: ${r.status}`);
       id = body.id;
     } else {
-      id = (await call(this.url, 'POST', `/v3/directline/conversations/${this.conv.conversationId}/activities`, this.conv.token, activity)).id as string;
+      id = (await call(this.url, 'POST', `/v3/directline/conversations/${this.conv.conversationId}/activities`, this.conv.token, activity, this.address)).id as string;
     }
     return this.repliesTo(id, opts.quietMs ?? 700, opts.maxMs ?? 15_000);
   }

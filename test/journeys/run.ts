@@ -84,7 +84,7 @@ async function startServer(): Promise<Server> {
     env: {
       ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${dbPath}`, DATA_DIR: dataDir, DEMO_DATA: '1', ADMIN_API_TOKEN: TOKEN,
       LOG_LEVEL: 'error', PUBLIC_URL: `http://127.0.0.1:${port}`, WEBCHAT_TOKEN_RATE_PER_MIN: '100000', WEBCHAT_MESSAGE_RATE_PER_MIN: '100000',
-      TELEGRAM_BOT_TOKEN: '', WEBHOOK_URL: '',
+      TELEGRAM_BOT_TOKEN: '', WEBHOOK_URL: '', TRUST_PROXY: '1',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

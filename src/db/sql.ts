@@ -82,6 +82,17 @@ export function isUniqueViolation(e: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed|duplicate key/i.test(err.message ?? '');
 }
 
+/**
+ * True when the database refused a write for want of somewhere to put it: a full disk or database
+ * (SQLite `SQLITE_FULL`, PostgreSQL `53100 disk_full`), or a file or connection that may not be written
+ * (SQLite `SQLITE_READONLY*`, PostgreSQL `25006`). What the customer sent was then not kept: the chat says so.
+ */
+export function isStorageRefused(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  const code = err?.driverError?.code ?? err?.code ?? '';
+  return /^SQLITE_(FULL|READONLY)/.test(code) || code === '53100' || code === '25006';
+}
+
 /** A timestamp column of a raw row as a Date (SQLite keeps UTC text, PostgreSQL gives Dates). */
 export function toDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null;

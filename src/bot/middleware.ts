@@ -41,7 +41,8 @@ export class TurnInfoMiddleware implements Middleware {
       channel: a.channelId,
       conversationId: a.conversation.id,
       userId: a.from?.id ?? a.conversation.id,
-      reference: TC.getConversationReference(a),
+      // Without the activity id, which changes every turn (the record is written only when something else does).
+      reference: { ...TC.getConversationReference(a), activityId: undefined },
       locale: prefs.locale,
       initialLocale: toLocale(a.locale),
     });

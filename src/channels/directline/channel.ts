@@ -17,6 +17,7 @@ import { StreamHub } from './streams';
 import { DirectLineTokens } from './tokens';
 import type { TurnQueue } from '../turnQueue';
 import { isStorageRefused, sqlOf, type Sql } from '../../db/sql';
+import { inTurn, TurnWrites } from '../../db/turnWrites';
 
 /** How long a claimed inbox entry may stay before another instance takes it over (a crashed claimer). */
 const INBOX_STALE_MS = 30_000;
@@ -107,8 +108,8 @@ export class DirectLineChannel implements OutboundSink {
     if (!parsed.ok) return parsed;
     const inbound = parsed.value;
     if (inbound.type === 'typing') return { ok: true, value: { id: `${conversationId}|typing` } };
-    let saved: StoredActivity;
     try {
+      let saved: StoredActivity;
       const chatId = await this.chatFor(inbound);
       for (const f of files) {
         const key = await this.store.saveFile({ chatId, fileName: f.fileName, contentType: f.contentType, data: f.data });
@@ -117,32 +118,39 @@ export class DirectLineChannel implements OutboundSink {
         stored.push({ contentType: f.contentType, contentUrl: link, name: f.fileName, ...(f.contentType.startsWith('image/') ? { thumbnailUrl: link } : {}) });
         forBotFiles.push({ contentType: f.contentType, contentUrl: toDataUrl(f.contentType, f.data), name: f.fileName });
       }
-      saved = await this.store.append(conversationId, (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }));
+      const admitted = this.queue.admit();
+      const forBotOf = (a: Partial<Activity>): Partial<Activity> => {
+        const forBot: Partial<Activity> = { ...a, ...(files.length ? { attachments: forBotFiles } : {}) };
+        // The client's address (a pseudonym) goes to the bot's turn only (link-code guess counting), never into the stored activity.
+        if (from.address) forBot.channelData = { ...((a.channelData as object | undefined) ?? {}), clientAddress: addressPseudonym(from.address) };
+        return forBot;
+      };
+      try {
+        // The durable inbox: written with the message, in one transaction, before the POST is answered, so a
+        // crash cannot lose it.
+        saved = await this.store.append(
+          conversationId,
+          (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }),
+          admitted ? (s) => [{ sql: 'INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', params: [s.activity.id, conversationId, s.seq, JSON.stringify(forBotOf(s.activity)), this.app.config.instanceId, new Date()] }] : undefined,
+        );
+      } catch (e) {
+        if (admitted) this.queue.release();
+        throw e;
+      }
+      this.published(conversationId, saved);
+      const id = saved.activity.id as string;
+      this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
+      if (!admitted) {
+        // Saturated: a fast, polite answer now instead of a long wait (the customer's message is kept).
+        const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
+        await this.append(conversationId, userId, busy, id);
+        return { ok: true, value: { id, retryAfterSeconds: 5 } };
+      }
+      this.schedule(conversationId, forBotOf(saved.activity), id);
+      return { ok: true, value: { id } };
     } catch (e) {
       throw this.notStored(conversationId, userId, inbound.locale, e);
     }
-    this.published(conversationId, saved);
-    const admitted = this.queue.admit();
-    const id = saved.activity.id as string;
-    this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
-    if (!admitted) {
-      // Saturated: a fast, polite answer now instead of a long wait (the customer's message is kept).
-      const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
-      await this.append(conversationId, userId, busy, id);
-      return { ok: true, value: { id, retryAfterSeconds: 5 } };
-    }
-    const forBot: Partial<Activity> = { ...saved.activity, ...(files.length ? { attachments: forBotFiles } : {}) };
-    // The client's address (a pseudonym) goes to the bot's turn only (link-code guess counting), never into the stored activity.
-    if (from.address) forBot.channelData = { ...((saved.activity.channelData as object | undefined) ?? {}), clientAddress: addressPseudonym(from.address) };
-    try {
-      // The durable inbox: written before the POST is answered, so a crash cannot lose the message.
-      await this.sql.run('INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', [id, conversationId, saved.seq, JSON.stringify(forBot), this.app.config.instanceId, new Date()]);
-    } catch (e) {
-      this.queue.release();
-      throw this.notStored(conversationId, userId, inbound.locale, e);
-    }
-    this.schedule(conversationId, forBot, id);
-    return { ok: true, value: { id } };
   }
 
   /**
@@ -166,12 +174,17 @@ export class DirectLineChannel implements OutboundSink {
     return id;
   }
 
-  /** Queues the bot's turn behind earlier turns of the same conversation; the inbox entry goes when it has run. */
+  /**
+   * Queues the bot's turn behind earlier turns of the same conversation. The inbox entry goes in the turn's
+   * one transaction with its transcript and bot state (at the state's save, the turn's end), or after the turn.
+   */
   private schedule(conversationId: string, activity: Partial<Activity>, inboxId: string): void {
     const prev = this.turns.get(conversationId) ?? Promise.resolve();
+    const writes = new TurnWrites(this.sql);
+    writes.defer('DELETE FROM directline_inbox WHERE "activityId" = $1', [inboxId]);
     const turn = prev
-      .then(() => this.queue.run(() => this.adapter.processActivity(activity, (ctx) => this.app.bot.run(ctx))))
-      .then(() => this.sql.run('DELETE FROM directline_inbox WHERE "activityId" = $1', [inboxId]))
+      .then(() => this.queue.run(() => inTurn(writes, () => this.adapter.processActivity(activity, (ctx) => this.app.bot.run(ctx)))))
+      .then(() => writes.close())
       .then(
         () => undefined,
         (e: unknown) => this.log.error({ err: e, conversationId }, 'web chat turn crashed'),

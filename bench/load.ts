@@ -16,7 +16,8 @@
  * - `LOAD_DB` `sqlite` (default) or `postgres` (a fresh database on `POSTGRES_TEST_URL`);
  * - `LOAD_INSTANCES` (default 1): servers on the same database; conversations are spread over
  *   them and each message goes to the next instance in turn (no sticky sessions, contracts §11);
- * - `LOAD_SOAK_SECONDS` (default 0): a soak at `LOAD_SOAK_RATE` (100/s) reporting RSS growth;
+ * - `LOAD_SOAK_SECONDS` (default 0): a soak at `LOAD_SOAK_RATE` (100/s) reporting RSS growth (start to end,
+ *   and peak of the last quarter against the peak of the first: the V8 heap's GC saw-tooth cancels out);
  * - `LOAD_NODE_ARGS`: extra node flags for the servers (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`);
  * - `LOAD_ENV`: extra `K=V,K=V` environment for the servers.
  */
@@ -133,6 +134,19 @@ class Instance {
     try {
       const f = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ = 100
+    } catch {
+      return NaN;
+    }
+  }
+
+  /**
+   * CPU time of the server's main thread (the event loop: JavaScript, SQLite, syscalls) so far, ms; the
+   * rest of {@link cpuMs} is V8's compiler and GC helper threads and libuv's pool.
+   */
+  mainCpuMs(): number {
+    try {
+      const f = readFileSync(`/proc/${this.child.pid}/task/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
     } catch {
       return NaN;
     }
@@ -272,6 +286,8 @@ interface RunResult {
   post_p99_ms: number;
   /** Server CPU (all instances) per message offered: what a turn costs, whatever else runs on the machine. */
   server_cpu_ms_per_msg: number;
+  /** The part of it on the servers' main threads (the event loop); the rest is JIT compiler and GC threads. */
+  server_main_cpu_ms_per_msg: number;
   /** How late the generator itself sent its latest message (its own starvation, if any). */
   generator_max_lag_ms: number;
 }
@@ -280,6 +296,7 @@ interface RunResult {
 async function run(convs: Conversation[], rate: number, seconds: number, offset: number, instances: Instance[] = []): Promise<RunResult> {
   const total = Math.round(rate * seconds);
   const cpu0 = instances.reduce((a, i) => a + i.cpuMs(), 0);
+  const main0 = instances.reduce((a, i) => a + i.mainCpuMs(), 0);
   let lag = 0;
   const outcomes: Array<Promise<Outcome>> = [];
   const start = performance.now() + 20;
@@ -298,6 +315,7 @@ async function run(convs: Conversation[], rate: number, seconds: number, offset:
   const all = await Promise.all(outcomes);
   const lastAnswer = performance.now();
   const cpu = instances.reduce((a, i) => a + i.cpuMs(), 0) - cpu0;
+  const mainCpu = instances.reduce((a, i) => a + i.mainCpuMs(), 0) - main0;
   const answered = all.filter((o) => o.kind === 'answered').map((o) => o.ms).sort((a, b) => a - b);
   const refused = all.filter((o) => o.kind === 'refused').map((o) => o.ms).sort((a, b) => a - b);
   const lost = all.filter((o) => o.kind === 'lost').length;
@@ -318,6 +336,7 @@ async function run(convs: Conversation[], rate: number, seconds: number, offset:
     refused_p99_ms: q(refused, 0.99),
     post_p99_ms: q(posted, 0.99),
     server_cpu_ms_per_msg: Math.round((cpu / total) * 100) / 100,
+    server_main_cpu_ms_per_msg: Math.round((mainCpu / total) * 100) / 100,
     generator_max_lag_ms: Math.round(lag),
   };
 }
@@ -374,6 +393,7 @@ export async function runLoadBench(): Promise<void> {
       let last: RunResult | null = null;
       for (let step = 0; step < 12; step++) {
         const r = await run(convs, rate, Math.min(seconds, 10), offset++, instances);
+        report('load.saturation.step', r, { passed: ok(r) }); // what held or failed at each rate
         await sleep(1500);
         if (!ok(r)) break;
         good = rate;
@@ -385,10 +405,26 @@ export async function runLoadBench(): Promise<void> {
     }
     const soak = Number(process.env.LOAD_SOAK_SECONDS ?? 0);
     if (soak > 0) {
+      // RSS every second: the V8 heap grows with garbage until a major GC and RSS follows it (a saw-tooth of
+      // 100–200 MB), so start vs end says more about where the saw-tooth stood than about a leak. The peaks of
+      // the first and the last quarter (at least a minute each, a GC cycle or more) compare like with like.
       const before = instances.map((i) => i.rssMb());
+      const samples: Array<{ at: number; rss: number[] }> = [];
+      const t0 = performance.now();
+      const sampler = setInterval(() => samples.push({ at: (performance.now() - t0) / 1000, rss: instances.map((i) => i.rssMb()) }), 1000);
       const r = await run(convs, Number(process.env.LOAD_SOAK_RATE ?? 100), soak, offset++, instances);
+      clearInterval(sampler);
       const after = instances.map((i) => i.rssMb());
-      report('load.soak', r, { rss_start_mb: before, rss_end_mb: after, rss_growth_mb: after.map((a, i) => Math.round((a - before[i]) * 10) / 10), rss_after_warmup_mb: rss0 });
+      const span = Math.max(60, soak / 4);
+      const peak = (from: number, to: number) => instances.map((_, k) => Math.max(...samples.filter((x) => x.at >= from && x.at < to).map((x) => x.rss[k])));
+      const first = peak(0, span);
+      const lastPeak = peak(soak - span, soak);
+      const round = (x: number) => Math.round(x * 10) / 10;
+      report('load.soak', r, {
+        rss_start_mb: before, rss_end_mb: after, rss_growth_mb: after.map((a, i) => round(a - before[i])), rss_after_warmup_mb: rss0,
+        rss_peak_first_mb: first, rss_peak_last_mb: lastPeak, rss_peak_growth_mb: lastPeak.map((p, i) => round(p - first[i])), rss_peak_window_s: span,
+        rss_max_mb: instances.map((_, k) => Math.max(...samples.map((x) => x.rss[k]))),
+      });
     }
     for (const c of convs) c.close();
   } finally {

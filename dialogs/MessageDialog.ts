@@ -5,7 +5,7 @@ import type { CaseCategory } from '../models/CaseRecord';
 import { formatDate } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, isYes, promptWith } from './prompts';
-import { readYesNo, slotFromTurn } from './slots';
+import { onlyAnnounces, readYesNo, slotFromTurn } from './slots';
 import { foldDiacritics } from '../src/domain/streets';
 import { matchChoice } from './parsing';
 import { values } from './steps';
@@ -25,7 +25,8 @@ const FILLER = new Set(['tak', 'nie', 'ok', 'okej', 'dobrze', 'no', 'to', 'wszys
 function extraOf(said: string): string | null {
   const words = said.trim().split(/\s+/);
   let i = 0;
-  while (i < words.length && FILLER.has(foldDiacritics(words[i]).toLowerCase().replace(/[!?.…,;:"'()—–-]+/g, ''))) i++;
+  // Silesian "ja," is a yes too ("ja, tak, wysyłać").
+  while (i < words.length && (FILLER.has(foldDiacritics(words[i]).toLowerCase().replace(/[!?.…,;:"'()—–-]+/g, '')) || /^ja[,.!]$/i.test(words[i]))) i++;
   const rest = words.slice(i);
   if (rest.length < 2 || readYesNo(said) === false) return null;
   return rest.join(' ');
@@ -36,9 +37,13 @@ export class MessageDialog extends WaterfallDialog {
     super('message.send', [
       async (step) => {
         // A message that already says what it is about goes straight to the read-back.
-        const said = slotFromTurn(step.context, 'description', turnInfo(step.context).nlu);
+        const nlu = turnInfo(step.context).nlu;
+        const said = slotFromTurn(step.context, 'description', nlu);
         if (said !== null) return step.next(String(said));
-        return step.prompt(PROMPT.freeText, promptWith('description', tr(step.context, 'message.askText'), tr(step.context, 'complaint.askTextRetry')));
+        // Only announced ("chcę napisać do was wiadomość, bo od nowego roku mam inny adres"): the reason stays with the text asked for.
+        const announced = nlu && onlyAnnounces(nlu.text) && nlu.text.trim().split(/\s+/).length >= 6;
+        if (announced) values(step).text = nlu.text.trim();
+        return step.prompt(PROMPT.freeText, promptWith('description', tr(step.context, announced ? 'message.askTextAfterIntro' : 'message.askText'), tr(step.context, 'complaint.askTextRetry')));
       },
       async (step) => {
         // The text (or, back from the read-back, what the customer added to it).

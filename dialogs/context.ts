@@ -48,6 +48,23 @@ export function takeOffer(ctx: TurnContext): { intent: string; text?: string } |
   return o;
 }
 
+const SUBJECT = Symbol('kropla.subject');
+
+/** What a task dealt with, told by the dialog itself (the invoice it sent), for follow-ups ("a wrzuć mi ją w pdf"). */
+export interface TaskSubject {
+  invoiceNumber?: string;
+}
+
+/** Notes what this turn's task was about (kept as the conversation's context at the end of the turn). */
+export function noteSubject(ctx: TurnContext, subject: TaskSubject): void {
+  ctx.turnState.set(SUBJECT, { ...((ctx.turnState.get(SUBJECT) as TaskSubject | undefined) ?? {}), ...subject });
+}
+
+/** The subject noted in this turn, if any. */
+export function noteOf(ctx: TurnContext): TaskSubject | undefined {
+  return ctx.turnState.get(SUBJECT) as TaskSubject | undefined;
+}
+
 /** The text in the chat's language. */
 export function tr(ctx: TurnContext, key: string, params: Params = {}): string {
   return t(turnInfo(ctx).locale, key, params);

@@ -17,11 +17,14 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
   ['readings.history', /(?:jakie|historia|historie|historii|liste|lista|poprzednie|wczesniejsze|ostatnie|dawne|moje)\s+(?:\w+\s+)?odczyt|odczyty (?:z|za|w|od)\b|reading history|past readings|історі\w* показ/, false],
   ['outage.check', /nie mam wody|nie ma wody|brak wody|nie leci woda|woda nie leci|nie plynie woda|bez wody|niy ma wody|no water|немає води/, false],
-  ['invoices.list', /faktur|invoice|рахун|\bfv\s*\//, false],
+  ['invoices.list', /faktur|invoice|\bbills\b|\bpdf\b|(?<!номер )рахун|\bfv\s*\//, false],
   ['consumption.report', /zuzy|zuzyc|ile wody|consumption|how much water|споживан/, false],
-  ['payment.info', /\bqr\b|numer konta|nr konta|na jakie konto|numer rachunku|dane do przelewu|account number|(?:podaj\w*|jakie|jaki|ktore|numer|nr|dane)\s+(?:\w+\s+)?(?:konto|konta)\b/, false],
-  ['balance.check', /wplat|doszl|saldo|zaleg|do zaplat|do zaplac|wiela|dlug|\bowe\b|balance|борг|баланс/, false],
+  ['payment.info', /\bqr\b|numer konta|nr konta|na jakie konto|numer rachunku|dane do przelewu|account number|bank account|номер рахунку|реквізит|(?:podaj\w*|jakie|jaki|ktore|numer|nr|dane)\s+(?:\w+\s+)?(?:konto|konta)\b/, false],
+  // "ile trzeba zapłacić", "czy coś jesteśmy winni", "скільки мені треба заплатити": the amount due.
+  ['balance.check', /wplat|doszl|saldo|zaleg|do zaplat|do zaplac|wiela|dlug|\bowe\b|balance|борг|баланс|ile (?:\w+ )?(?:trzeba|musze|mam|mamy|nalezy|powinienem|powinnam) (?:\w+ )?(?:za)?placic|(?:jestesmy|jestem) (?:\w+ )?(?:winni|winien|winna|dluzni)|how much do i (?:owe|have to pay|need to pay)|скільки (?:\S+ )?(?:треба|потрібно|маю) (?:за)?платити/, false],
   ['message.send', /wiadomosc\w* (?:do|dla)|napis\w* do (?:was|biura|bok)|napisac wiadomosc|pismo do (?:was|biura|bok)|przekaz\w* (?:do biura|do bok|wiadomosc|prosbe|informacj)|pytanie do (?:biura|bok|pracownik)|prosze o (?:zmiane|aktualizacje) (?:danych|adresu|nazwiska|numeru)/, false],
+  // The office's address, e-mail, phone or opening hours ("podajcie maila do biura", "is your office open on saturdays?").
+  ['contact.info', /(?:mail\w*|e-mail\w*|adres\w*|telefon\w*|numer\w*|nr) (?:\w+ )?(?:do|of|for) (?:biura|bok\b|was\b|your office|the office)|godzin\w* (?:otwarcia|pracy) (?:biura|bok)|(?:biuro|bok)\w* (?:\w+ )?(?:czynne|otwarte)|(?:office|you) (?:\w+ )?open (?:on|at|in)|opening hours|office hours|години роботи/, false],
   ['outage.subscribe', /alert|powiadom|informowa|info o (przerw|awari|wylacz)|dostawac info|notify|сповіщ/, false],
   ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
   ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],

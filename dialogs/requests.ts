@@ -9,6 +9,7 @@ import type { Locale } from '../src/i18n/i18n';
 import { foldDiacritics, streetKey } from '../src/domain/streets';
 import type { ConversationContext } from '../src/bot/state';
 import { knowledgeBase } from './knowledge';
+import { questionHit } from './understanding';
 
 /** One part of a message: a task (intent) or a question for the knowledge base. */
 export interface RequestPart {
@@ -19,7 +20,7 @@ export interface RequestPart {
 }
 
 /** Where a message may be cut into requests: sentence ends, and words that join requests. */
-const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|:\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)/giu;
+const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|:\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|jaki|jaka|jakie|na jakie|na jaki|na ktore|na ktory|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)|\s+і\s+(?=(?:на\s+який|який|яка|яке|скільки|де|коли|як|чи)\s)/giu;
 
 /** Tasks whose words, told before a message to the office or a complaint, are only the story of it. */
 const STORY_OF_A_MESSAGE = ['invoices.list', 'balance.check', 'payment.info', 'consumption.report', 'readings.history', 'einvoice.activate'];
@@ -42,7 +43,12 @@ export function splitRequests(text: string, recognizer: Recognizer, opts: { lang
     let kind: 'task' | 'question' | 'none' = 'none';
     let intent = nlu.intent;
     const cue = opts.cue?.(nlu) ?? null;
-    if (opts.tasks.includes(nlu.intent) && nlu.score >= PART_SCORE && words >= 2) kind = 'task';
+    // A question about the rules of a task ("Mogę zapłacić na poczcie?") is answered, whatever task NLU guesses (as for a whole message).
+    const rules = words >= 3 ? questionHit(p, nlu, opts.language) : null;
+    if (rules?.cued) {
+      kind = 'question';
+      intent = `kb:${rules.entry.id}`;
+    } else if (opts.tasks.includes(nlu.intent) && nlu.score >= PART_SCORE && words >= 2) kind = 'task';
     else if (cue && words >= 2) {
       kind = 'task';
       intent = cue;
@@ -59,6 +65,11 @@ export function splitRequests(text: string, recognizer: Recognizer, opts: { lang
     if (kind === 'none' && prev) prev.text += ` ${p}`;
     else if (prev && prev.kind === 'none') parts[parts.length - 1] = { text: `${prev.text} ${p}`, kind, intent };
     else if (prev && prev.kind === kind && prev.intent === intent) prev.text += ` ${p}`;
+    // The same request said again later ("Скільки мені треба заплатити … Маю якусь zaległość") is answered once.
+    else if (kind === 'task' && parts.some((q) => q.kind === kind && q.intent === intent)) {
+      const same = parts.find((q) => q.kind === kind && q.intent === intent);
+      if (same) same.text += ` ${p}`;
+    }
     else parts.push({ text: p, kind, intent });
   }
   let real = parts.filter((p): p is { text: string; kind: 'task' | 'question'; intent: string } => p.kind !== 'none');
@@ -90,10 +101,20 @@ const ADDRESS_TASKS = ['outage.check', 'outage.subscribe'];
 /** How long a context stays usable. */
 const CONTEXT_MS = 30 * 60_000;
 
+/** Asking what an amount is for ("a za co to?", "z czego to wynika?", "what is it for?"). */
+const WHAT_FOR = /(?:^|\s)(?:za co|z czego|skad (?:ta|taka|sie wziela)|what (?:is it|is that|are they) for|what for|за що)(?:\s|$)/;
+/** Asking for a document again: the PDF, a copy, sending it. */
+const INVOICE_AGAIN = /\b(?:pdf|plik\w*|kopi\w*|wysl\w*|przesl\w*|wrzuc\w*|daj|dawaj|podeslij|send|mail\w*|e-?mail\w*)\b|надішл|pdf/;
+/** A word pointing back at what was just shown ("ją", "tę", "it", "її"). */
+const IT = /(?:^|\s)(?:ja|jo|je|ta|te|tej|tego|ją|tę|it|that one|this one|її|його|цей|цю)(?:\s|$)/;
+
+/** Folded, without the commas that do not change a follow-up ("dobra, to wyślij ją"). */
+const plain = (text: string): string => foldDiacritics(text).replace(/[,;:!]+/g, ' ').replace(/\s+/g, ' ').trim();
+
 /** Looks like a follow-up: short, or opening with "a", "i", "and", "what about". */
 function followUpShape(text: string): boolean {
-  const f = foldDiacritics(text);
-  return f.split(/\s+/).length <= 9 && (/^(?:a|i|oraz|to|no to|and|what about|how about|а|і|та)\b/.test(f) || f.split(/\s+/).length <= 5);
+  const f = plain(text);
+  return f.split(/\s+/).length <= 9 && (/^(?:(?:ok|okej|dobra|dobrze|super|no|okay)\s+)?(?:a|i|oraz|to|no to|and|what about|how about|а|і|та)\b/.test(f) || f.split(/\s+/).length <= 5);
 }
 
 /**
@@ -103,7 +124,7 @@ function followUpShape(text: string): boolean {
 export function resolveFollowUp(nlu: NluResult, context: ConversationContext | undefined, now: Date): { intent: string; nlu: NluResult } | null {
   if (!context || now.getTime() - Date.parse(context.at) > CONTEXT_MS) return null;
   if (!followUpShape(nlu.text)) return null;
-  const f = foldDiacritics(nlu.text);
+  const f = plain(nlu.text);
   const entities: NluEntity[] = [...nlu.entities];
   let intent: string | null = null;
   const period = entities.find((e) => e.type === 'period');
@@ -119,6 +140,13 @@ export function resolveFollowUp(nlu: NluResult, context: ConversationContext | u
   }
   if (!intent && /(?:oplacon|zaplacon|paid|сплачен)/.test(f) && (period || context.task === 'invoices.list')) intent = 'invoices.list';
   if (!intent && /^(?:a |i )?(?:ile|how much|скільки)\b/.test(f) && ['balance.check', 'payment.info'].includes(context.task)) intent = 'balance.check';
+  // "a za co to?" after the amount due: the invoices it is made of.
+  if (!intent && WHAT_FOR.test(f) && ['balance.check', 'payment.info'].includes(context.task)) intent = 'invoices.list';
+  // "ok to wrzuć mi ją w pdf", "a wyślij ją mailem" after an invoice: that invoice again.
+  if (!intent && context.invoiceNumber && !period && INVOICE_AGAIN.test(f) && (IT.test(f) || /\bpdf\b/.test(f))) {
+    entities.push({ type: 'invoiceNumber', value: context.invoiceNumber, text: context.invoiceNumber });
+    intent = 'invoices.list';
+  }
   if (!intent) return null;
   return { intent, nlu: { ...nlu, intent, score: 1, entities } };
 }

@@ -34,10 +34,13 @@ const norm = (s: string): string => foldDiacritics(s).replace(/[!?.…,;:"'()]+/
 
 /** A value the customer does not have: "nie mam kodu", "no code". Kept as this marker text. */
 export const NO_CODE = 'nie mam kodu';
-const NO_CODE_RE = /nie mam (?:\w+ )?kodu|brak kodu|bez kodu|nie dostal\w* kodu|nie mam ibok|nie mam konta w ibok|nie korzystam z ibok|no code|don.?t have (?:a |the )?code|haven.?t got|no ibok|don.?t have ibok|немає коду|не маю коду|немає ibok|не маю ibok/;
+const NO_CODE_RE = /nie mam (?:\w+ )?(?:kodu|ibok)|(?:kodu|ibok\w*) (?:tez )?nie mam|brak kodu|bez kodu|nie dostal\w* kodu|nie mam (?:\w+ )?konta w ibok|nie (?:korzystam|uzywam) (?:z )?ibok|no code|don.?t have (?:a |the )?code|haven.?t got|no ibok|don.?t have ibok|немає коду|не маю коду|немає ibok|не маю ibok/;
 
 const EMAIL_RE = /[\p{L}0-9._%+-]+@[\p{L}0-9.-]+\.[\p{L}]{2,}/u;
 const PHONE_RE = /(?:\+?48[\s-]?)?(?<!\d)(\d{3}[\s-]?\d{3}[\s-]?\d{3}|\d{2}[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}|\d{2}[\s-]\d{2}[\s-]\d{2}[\s-]\d{3})(?!\d)/;
+
+/** Words that name the customer number. */
+const CUSTOMER_NUMBER_WORDS = /(?:numer\w*|nr) (?:\w+ )?klienta|customer (?:number|no)|client number|номер клієнта/;
 
 /** The numbers in a sentence that could be a meter reading (decimal comma or point, "m3"). */
 function meterNumbers(text: string): number[] {
@@ -94,13 +97,32 @@ export function readYesNo(text: string): boolean | null {
   if (direct !== null) return direct;
   const n = norm(text);
   if (/^(tak|jasne|pewnie|oczywiscie|ok|okej|dobrze|zgoda|zgadza sie|potwierdzam|yes|yeah|yep|sure|correct|right|так|звісно|звичайно|добре|авжеж|ага)\b/.test(n)) return true;
+  // Silesian "ja" is a yes ("ja, tak, wysyłać"); "ja nie wiem" is not.
+  if (n === 'ja' || /^\s*ja\s*[,.!;]/i.test(text)) return true;
   // "poproszę" is a yes; "proszę dzwonić na 512 300 400" is a request of its own.
   if (/^(prosze|poprosze)\b/.test(n) && n.split(' ').length <= 3) return true;
   // "nie, mam nowy mail…" is a no; "nie mam wody na Mikołowskiej…" is not an answer at all.
   if (/^(nie|no|nope|ні|не)\b/.test(n) && (n.split(' ').length <= 3 || /^\s*(nie|no|nope|ні|не)\s*[,.;:!—–-]/i.test(text))) return false;
-  if (/\b(zgadza sie|wszystko sie zgadza|dokladnie tak|tak jest|wysylaj|wyslij|zapisz|zapisuj|wlacz|zglos|potwierdzam|that.?s right|go ahead|please do|так,? )\b/.test(n)) return true;
+  if (/\b(zgadza sie|wszystko sie zgadza|dokladnie tak|tak jest|wysylaj|wysylac|wyslijcie|wyslij|zapisz|zapisuj|wlacz|zglos|potwierdzam|that.?s right|go ahead|please do|так,? )\b/.test(n) && !/\b(nie|not|don.?t|ні|не)\b/.test(n)) return true;
   if (/\b(jednak nie|raczej nie|nie chce|nie trzeba|nie teraz|nie wysylaj|nie zapisuj|never mind|not now|no thanks)\b/.test(n)) return false;
   return null;
+}
+
+/** "chcę napisać do was wiadomość", "chca napisać do wos wiadomość", "I want to send a message": saying that a text will follow. */
+const ANNOUNCE_RE = /(?:chce|chcialbym|chcialabym|chca|chcialem|chcialam|musze|potrzebuje|chcemy|bede)\s+(?:\w+\s+){0,3}?(?:napisac|nopisac|wyslac|przekazac|zostawic|skierowac)\s+(?:\w+\s+){0,3}?(?:wiadomosc\w*|pismo|list|prosbe|zapytanie)\b|i (?:want|would like|need) to (?:write|send|leave)\s+(?:\w+\s+){0,3}?(?:message|note|letter)\b|хочу (?:написати|надіслати|залишити)/;
+
+/**
+ * A first message that only announces a message to the office ("Chca napisać do wos wiadomość, bo
+ * łod nowego roku bede mioł inny adres"): what follows the announcement gives no detail to pass on —
+ * no number, address or e-mail, nothing after a colon, and not a long story. Then it is not the text.
+ */
+export function onlyAnnounces(text: string): boolean {
+  const f = norm(text);
+  const m = ANNOUNCE_RE.exec(f);
+  if (!m) return false;
+  const rest = f.slice((m.index ?? 0) + m[0].length).trim();
+  if (/\d|@/.test(text) || /[:–]\s*\S+\s+\S+/.test(text)) return false;
+  return rest.split(' ').filter(Boolean).length < 12;
 }
 
 type Reader = (input: SlotInput) => SlotValue | null;
@@ -170,7 +192,8 @@ const READERS: Record<Slot, Reader> = {
   customerNumber: (i) => {
     const e = i.nlu?.entities.find((x) => x.type === 'customerNumber');
     if (e?.type === 'customerNumber') return e.value;
-    if (i.mode === 'prefill') return null;
+    // Said before the question, a number counts when the sentence calls it the customer number ("numer klienta mam na fakturze: 100007").
+    if (i.mode === 'prefill' && !CUSTOMER_NUMBER_WORDS.test(norm(i.text))) return null;
     const nums = [...i.text.matchAll(/(?<!\d)(\d[\d ]{3,22}\d)(?!\d)/g)].map((m) => m[1].replace(/\s+/g, '')).filter((d) => d.length >= 4 && d.length <= 20);
     return nums.length ? nums[nums.length - 1] : null;
   },
@@ -232,7 +255,7 @@ const READERS: Record<Slot, Reader> = {
   },
   description: (i) => {
     const t = i.text.trim();
-    if (i.mode === 'prefill') return t.split(/\s+/).length >= 6 ? t : null;
+    if (i.mode === 'prefill') return t.split(/\s+/).length >= 6 && !onlyAnnounces(t) ? t : null;
     return t.length >= 3 || i.attachments > 0 ? t : null;
   },
   attachments: (i) => (i.attachments > 0 ? 'photo' : i.mode === 'answer' && i.text.trim() ? i.text : null),

@@ -95,3 +95,42 @@ export function understand(i: AnswerInput): Understanding {
   if (nlu && i.tasks.includes(nlu.intent) && nlu.intent !== 'help' && nlu.intent !== i.task && nlu.score >= SWITCH_SCORE) return { kind: 'switch', intent: nlu.intent };
   return { kind: 'reask' };
 }
+
+/**
+ * Words that take back a value just said in the same message ("daj fakturę za wrzesień. albo nie,
+ * sorry, za październik", "stan 521, sorki pomyłka, 512,7"). Folded text, whole words.
+ */
+const TAKE_BACK_RE = /(?<![\p{L}\p{N}])(?:albo nie|a nie|nie nie|sorry|sorki|sory|przepraszam|pomylka|pomylilem|pomylilam|to znaczy|znaczy sie|poprawiam|poprawka|i mean|actually|correction|oops|вибачте|тобто|ой)(?![\p{L}\p{N}])/gu;
+
+/** `text` folded one character at a time, so that positions stay those of the original. */
+function foldInPlace(text: string): string {
+  return text.split('').map((c) => (foldDiacritics(c) || ' ').slice(0, 1)).join('');
+}
+
+/**
+ * A correction inside one message: when the customer names a value, takes it back and names
+ * another of the same kind, only the new one stays (the first value of that kind after the first
+ * take-back word that has one on each side). Entities of other kinds, and messages without a
+ * take-back, are left as they are.
+ */
+export function correctedInMessage(nlu: NluResult): NluResult {
+  if (nlu.entities.length < 2) return nlu;
+  const folded = foldInPlace(nlu.text);
+  const marks = [...folded.matchAll(TAKE_BACK_RE)].map((m) => m.index ?? 0);
+  if (!marks.length) return nlu;
+  let cursor = 0;
+  const placed = nlu.entities.map((e) => {
+    const at = folded.indexOf(foldInPlace(e.text), cursor);
+    if (at >= 0) cursor = at + 1;
+    return { e, at };
+  });
+  let entities = nlu.entities;
+  for (const type of new Set(nlu.entities.map((e) => e.type))) {
+    const same = placed.filter((p) => p.e.type === type && p.at >= 0);
+    const mark = marks.find((m) => same.some((p) => p.at < m) && same.some((p) => p.at > m));
+    if (mark === undefined) continue;
+    const kept = same.find((p) => p.at > mark)?.e;
+    entities = entities.filter((e) => e.type !== type || e === kept);
+  }
+  return entities === nlu.entities ? nlu : { ...nlu, entities };
+}

@@ -6,7 +6,7 @@
  * last task's context, answered from the knowledge base, or routed to a task by NLU.
  */
 import { ActivityHandler, ConversationState, MiddlewareSet, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { type DialogContext, DialogSet, type DialogState } from 'botbuilder-dialogs';
+import { type DialogContext, DialogSet, type DialogState, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import type { App } from '../app';
 import { DatabaseStorage } from './DatabaseStorage';
@@ -16,7 +16,7 @@ import { engagementTurn, markPromptWaiting } from './engagement';
 import type { ConversationPrefs } from './state';
 import type { NluResult } from '../nlu';
 import { foldDiacritics } from '../domain/streets';
-import { say, takeOffer, turnInfo, type TurnInfo } from '../../dialogs/context';
+import { noteOf, say, takeOffer, turnInfo, type TurnInfo } from '../../dialogs/context';
 import { registerDialogs, DIALOG, TASK_INTENTS } from '../../dialogs';
 import { routeByIntent, intentForButton, commandIntent, taskLabel } from '../../dialogs/router';
 import { type PromptOptions } from 'botbuilder-dialogs';
@@ -39,6 +39,13 @@ const WATER_RE = /wod|kanaliz|scie|sciek|wodomierz|licznik|podlicznik|rur|kran|h
 /** Requests that are not about water at all (writing, weather, jokes): out of scope even with "woda" in them. */
 const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod|horoskop|wypracowan|poem|joke|song|weather|вірш|пісн|погод/;
 
+/**
+ * Where botbuilder-dialogs keeps a turn's memory-scope configuration (turn state). Without it every
+ * DialogContext (several a turn) builds the memory scopes and path resolvers anew from the component
+ * registry; they hold no state of their own, so one set built on the first turn serves every turn.
+ */
+const DIALOG_STATE_CONFIG = 'DialogStateManagerConfiguration';
+
 /** Asking to go back to the interrupted task in words. */
 const RESUME_RE = /wroc|wracam|wracajmy|kontynu|dokoncz|dalej z|go back|continue|resume|поверн|продовж/;
 
@@ -49,6 +56,7 @@ export class KroplaBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   private readonly middleware = new MiddlewareSet();
   private readonly log: Logger;
+  private dialogStateConfig: DialogStateManagerConfiguration | undefined;
 
   constructor(private readonly app: App) {
     super();
@@ -79,9 +87,11 @@ export class KroplaBot extends ActivityHandler {
   }
 
   override async run(ctx: TurnContext): Promise<void> {
+    if (this.dialogStateConfig) ctx.turnState.set(DIALOG_STATE_CONFIG, this.dialogStateConfig);
     try {
       await this.middleware.run(ctx, () => super.run(ctx));
     } finally {
+      this.dialogStateConfig ??= ctx.turnState.get<DialogStateManagerConfiguration | undefined>(DIALOG_STATE_CONFIG);
       await this.conversationState.saveChanges(ctx, false);
     }
   }
@@ -98,7 +108,7 @@ export class KroplaBot extends ActivityHandler {
   private async onCustomerMessage(ctx: TurnContext): Promise<void> {
     const info = turnInfo(ctx);
     const text = (ctx.activity.text ?? '').trim();
-    this.log.child({ channel: ctx.activity.channelId, chat: info.chat.id }).debug({ intent: info.nlu?.intent, score: info.nlu?.score }, 'message');
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ channel: ctx.activity.channelId, chat: info.chat.id, intent: info.nlu?.intent, score: info.nlu?.score }, 'message');
 
     const prefs = await this.prefs.get(ctx, {});
     const dc = await this.dialogs.createContext(ctx);
@@ -135,6 +145,9 @@ export class KroplaBot extends ActivityHandler {
       }
     }
     await this.afterTurn(dc, info, prefs);
+    // The invoice a dialog sent or told about this turn is what a follow-up ("a wrzuć mi ją w pdf") means.
+    const subject = noteOf(ctx);
+    if (subject?.invoiceNumber && prefs.context) prefs.context = { ...prefs.context, invoiceNumber: subject.invoiceNumber, at: info.now.toISOString() };
     if (dc.activeDialog) markPromptWaiting(ctx);
     await this.prefs.set(ctx, prefs);
   }

@@ -11,6 +11,7 @@ import { isoDateInWarsaw } from '../domain/format';
 import { toLocale, type Locale } from '../i18n/i18n';
 import type { NluResult } from '../nlu';
 import { setTurnInfo, turnInfo, type TurnInfo } from '../../dialogs/context';
+import { correctedInMessage } from '../../dialogs/understanding';
 import { handleHandoffMessage } from '../../dialogs/handoffTurn';
 import type { ConversationPrefs } from './state';
 
@@ -41,8 +42,7 @@ export class TurnInfoMiddleware implements Middleware {
       channel: a.channelId,
       conversationId: a.conversation.id,
       userId: a.from?.id ?? a.conversation.id,
-      // Without the activity id, which changes every turn (the record is written only when something else does).
-      reference: { ...TC.getConversationReference(a), activityId: undefined },
+      reference: TC.getConversationReference(a),
       locale: prefs.locale,
       initialLocale: toLocale(a.locale),
     });
@@ -51,7 +51,8 @@ export class TurnInfoMiddleware implements Middleware {
     let nlu: NluResult | null = null;
     const now = new Date();
     if (text) {
-      nlu = this.app.recognizer.recognize(text, { language: locale, today: now });
+      // A value taken back in the same message ("…za wrzesień, albo nie, za październik") is not kept.
+      nlu = correctedInMessage(this.app.recognizer.recognize(text, { language: locale, today: now }));
       if (nlu.language !== locale && languageEvidence(nlu)) {
         locale = nlu.language;
         await this.app.services.chats.setLocale(chat.id, locale);

@@ -112,6 +112,24 @@ export class TurnQueue {
     return this.running + this.admitted;
   }
 
+  /**
+   * Whether a new message should be turned away before any work is done for it (nothing parsed or stored):
+   * while the loop has been late tick after tick as customers keep writing (see {@link overloadedAt}), the
+   * process cannot even read its requests in time, and storing each refused message with a busy reply
+   * would cost nearly as much as answering it, so the backlog would only grow. A cheap refusal lets the
+   * loop catch up. Counts the message as asked for (the demand stays visible) and as refused.
+   */
+  shed(now = performance.now()): boolean {
+    if (!this.overloadedAt(now)) return false;
+    this.arrivalsNow++;
+    this.refused++;
+    this.shedCount++;
+    return true;
+  }
+
+  /** Messages turned away by {@link shed} since start. */
+  shedCount = 0;
+
   /** Whether a new turn may join the queue; counts it as admitted when so (`force`: always, e.g. a recovered turn). */
   admit(now = performance.now(), force = false): boolean {
     this.roll(now);

@@ -53,7 +53,7 @@ const MONTHS: { re: RegExp; m: number }[] = [
   ['lipiec|lipc\\p{L}*|july|jul|лип\\p{L}*|июл\\p{L}*', 7],
   ['sierpien|sierpni\\p{L}*|august|aug|серп\\p{L}*|август\\p{L}*', 8],
   ['wrzesien|wrzesni\\p{L}*|september|sept?|верес\\p{L}*|сентябр\\p{L}*', 9],
-  ['pazdziernik\\p{L}*|october|oct|жовт\\p{L}*|октябр\\p{L}*', 10],
+  ['pazdzi?e?rn\\p{L}*|october|oct|жовт\\p{L}*|октябр\\p{L}*', 10],
   ['listopad\\p{L}*|november|nov|листопад\\p{L}*|ноябр\\p{L}*', 11],
   ['grudzien|grudni\\p{L}*|december|dec|груд\\p{L}*|декабр\\p{L}*', 12],
 ].map(([src, m]) => ({ re: new RegExp(`^(?:${(src as string).replace(/й/g, 'и').replace(/ї/g, 'і')})$`, 'u'), m: m as number }));
@@ -62,7 +62,7 @@ const MONTH_WORD = `(?:${[
   'marzec', 'marc\\p{L}*', 'march', 'берез\\p{L}*', 'kwiecien', 'kwietni\\p{L}*', 'april', 'apr', 'квіт\\p{L}*',
   'maj', 'maja', 'maju', 'may', 'трав\\p{L}*', 'czerwiec', 'czerwc\\p{L}*', 'june', 'jun', 'черв\\p{L}*',
   'lipiec', 'lipc\\p{L}*', 'july', 'jul', 'лип\\p{L}*', 'sierpien', 'sierpni\\p{L}*', 'august', 'aug', 'серп\\p{L}*',
-  'wrzesien', 'wrzesni\\p{L}*', 'september', 'sept?', 'верес\\p{L}*', 'pazdziernik\\p{L}*', 'october', 'oct', 'жовт\\p{L}*',
+  'wrzesien', 'wrzesni\\p{L}*', 'september', 'sept?', 'верес\\p{L}*', 'pazdzi?e?rn\\p{L}*', 'october', 'oct', 'жовт\\p{L}*',
   'listopad\\p{L}*', 'november', 'nov', 'листопад\\p{L}*', 'grudzien', 'grudni\\p{L}*', 'december', 'dec', 'груд\\p{L}*',
 ].join('|')})`;
 

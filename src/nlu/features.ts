@@ -22,6 +22,9 @@ export function placeholders(folded: string): string {
     .replace(/\d{1,3}(?:\s\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?/g, (m) => (/^\d{6}$/.test(m) ? ' zznum6 ' : ' zznum '));
 }
 
+/** Polish street names are adjectives (Gliwicka, Chorzowskiej, Mikołowskiego): -ska/-cka/-dzka and their cases. */
+const PL_STREET_ADJECTIVE = /^[a-z]{3,}(?:sk|ck|dzk)(?:a|iej|iego|ie|im)$/;
+
 export interface Prepared {
   tokens: string[]; // folded surface tokens after lexicon normalisation and typo correction
   stems: string[];
@@ -42,6 +45,12 @@ export function prepare(text: string, lang: Lang, speller?: Speller, knowledge?:
     let w = t;
     if (speller && !t.startsWith('zz') && !/\d/.test(t)) {
       if (t.length >= 3) content++;
+      // words the domain lexicon knows ("kanal") and Polish street adjectives ("chorzowska") are real
+      // words, not typos of the corpus's ("kawal", "chorzowa")
+      if (!speller.has(t) && (knowledge?.protects(t) || (lang === 'pl' && PL_STREET_ADJECTIVE.test(t)))) {
+        tokens.push(w);
+        continue;
+      }
       const c = speller.correct(t);
       if (c) w = c;
       else if (t.length >= 3) unknown++;

@@ -9,6 +9,7 @@
 import { decide } from './decide';
 import { extractEntities } from './entities';
 import { detectLanguage } from './lang';
+import { LatinLangId } from './langid';
 import { LANGS, LangModel, defaultModelDir, loadOrTrain, repoRoot } from './model';
 import type { Lang, NluResult, Recognizer } from './types';
 
@@ -19,7 +20,10 @@ export { detectLanguage } from './lang';
 export { NONE_THRESHOLD, OOV_THRESHOLD } from './decide';
 
 export class KroplaRecognizer implements Recognizer {
-  constructor(private readonly models: Map<Lang, LangModel>) {}
+  constructor(
+    private readonly models: Map<Lang, LangModel>,
+    private readonly latin?: LatinLangId,
+  ) {}
 
   /** Loads the model from `modelDir` (default models/nlu-cache/), training it first when missing or stale. */
   static async load(modelDir?: string): Promise<KroplaRecognizer> {
@@ -30,12 +34,12 @@ export class KroplaRecognizer implements Recognizer {
       const j = json.langs[lang];
       if (j) models.set(lang, LangModel.fromJSON(lang, j));
     }
-    return new KroplaRecognizer(models);
+    return new KroplaRecognizer(models, json.langid ? new LatinLangId(json.langid) : undefined);
   }
 
   recognize(text: string, opts: { language?: Lang; today?: Date } = {}): NluResult {
     const input = typeof text === 'string' ? text.slice(0, 2000) : '';
-    const language = detectLanguage(input, opts.language);
+    const language = detectLanguage(input, opts.language, this.latin);
     const entities = extractEntities(input, language, opts.today ?? new Date());
     const model = this.models.get(language) ?? this.models.get('pl');
     let intents: { intent: string; score: number }[] = [];

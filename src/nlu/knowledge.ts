@@ -90,6 +90,11 @@ class PrefixSet {
     return n;
   }
 
+  /** Whether one token is an entry (a whole word or a prefix; phrases aside). */
+  has(token: string): boolean {
+    return this.count([token], '') > 0;
+  }
+
   /** `joined` without this set's phrases (so "hot water" does not also count as "water"). */
   strip(joined: string): string {
     let s = joined;
@@ -117,6 +122,11 @@ export class Knowledge {
     this.utility = new PrefixSet(json.utility);
     this.other = Object.entries(json.other).map(([k, v]) => [k, new PrefixSet(v)]);
     this.cues = Object.entries(json.cues ?? {}).map(([k, v]) => [k, new PrefixSet(v)]);
+  }
+
+  /** Whether a token is a word of the domain lexicon (the utility's or another provider's): never "corrected" to another word. */
+  protects(token: string): boolean {
+    return this.utility.has(token) || this.other.some(([, set]) => set.has(token));
   }
 
   /** Request cues (cues.json) present in the tokens: 'k:stop', 'k:status'… */

@@ -3,6 +3,7 @@
  * Polish typed without diacritics must still come out as Polish, so Latin text is decided
  * by function words and letter patterns, not by the presence of ą/ę/ł.
  */
+import type { LatinLangId } from './langid';
 import { fold } from './text';
 import type { Lang } from './types';
 
@@ -52,16 +53,28 @@ export function ukLatinScore(text: string): number {
 const PL_PATTERNS = /(?:sz|cz|rz|dz|prz|ie|ow|wy|ać|ść|ę|ą|ł|ż|ź|ó|ń|ś|ć|yc\b|ic\b|ac\b)/g;
 const EN_PATTERNS = /(?:th|wh|ee|oo|ou|ing\b|ght|ea|'s|'t|'m|\bi\b)/g;
 
-/** Polish, English or Ukrainian; `hint` (e.g. Telegram's language_code) wins unless the text clearly says otherwise. */
-export function detectLanguage(text: string, hint?: Lang): Lang {
+/** Mean log-likelihood margin per n-gram above which the n-gram model's "Ukrainian" wins (2 words / 3 or more). */
+export const UK_MARGIN_SHORT = 0.8;
+export const UK_MARGIN = 0.3;
+/** Below this word-list margin between Polish and English, an n-gram margin of PL_EN_MARGIN decides. */
+export const WEAK_MARGIN = 3;
+export const PL_EN_MARGIN = 0.5;
+
+/**
+ * Polish, English or Ukrainian; `hint` (e.g. Telegram's language_code) wins unless the text clearly
+ * says otherwise. `latin` (the n-gram model trained with the corpora, langid.ts) recognises Ukrainian
+ * typed in Latin letters beyond the word list; one-word messages are left to the word lists.
+ */
+export function detectLanguage(text: string, hint?: Lang, latin?: LatinLangId): Lang {
   const cyr = (text.match(/[\u0400-\u04ff]/g) ?? []).length;
   const lat = (text.match(/[a-zA-Z\u00c0-\u024f]/g) ?? []).length;
   if (cyr > 0 && cyr >= lat) return 'uk';
   if (lat === 0) return hint ?? 'pl';
-  if (/[ąćęłńśźżĄĆĘŁŃŚŹŻ]/.test(text)) return 'pl';
   const lower = text.toLowerCase();
   const words = fold(lower).match(/[a-z']+/g) ?? [];
-  let pl = 0;
+  // Polish letters weigh heavily but do not decide alone: English messages name Polish streets
+  // and documents ("is there an outage on ulica Mikołowska?")
+  let pl = 3 * (lower.match(/[\p{L}]*[ąćęłńśźż][\p{L}]*/gu) ?? []).length;
   let en = 0;
   for (const w of words) {
     if (PL_WORDS.has(w)) pl += 2;
@@ -71,10 +84,16 @@ export function detectLanguage(text: string, hint?: Lang): Lang {
   en += (lower.match(EN_PATTERNS) ?? []).length * 0.5;
   // Ukrainian typed in Latin letters ("skilky ya vynen za vodu"): its own words, none of Polish's or English's
   const uk = ukLatinScore(text);
+  if (latin && words.length >= 2 && latin.ukMargin(text) > (words.length >= 3 ? UK_MARGIN : UK_MARGIN_SHORT)) return 'uk';
   if ((uk >= 4 || (uk >= 2 && pl < 2 && en < 2)) && uk > pl && uk > en) return 'uk';
   if (hint === 'uk' && uk >= 2 && uk >= Math.max(pl, en) / 2) return 'uk';
   const margin = Math.abs(pl - en);
   if (hint && hint !== 'uk' && margin < 2) return hint;
+  // the word lists barely decide ("unsubscribe alerts", "delete my data"): the n-gram model does, when it is sure
+  if (latin && margin < WEAK_MARGIN) {
+    const s = latin.score(text);
+    if (s && Math.abs(s.pl - s.en) >= PL_EN_MARGIN) return s.pl > s.en ? 'pl' : 'en';
+  }
   if (pl === en) return hint === 'en' ? 'en' : hint === 'uk' ? 'uk' : 'pl';
   return pl > en ? 'pl' : 'en';
 }

@@ -16,9 +16,10 @@ import { LinearModel, type LinearModelJson } from './linear';
 import { Speller, deepFold, mostlyLatin, tokenize, translitUkLatin } from './text';
 import type { Lang } from './types';
 import { LABELLED_FILE } from './labelled';
+import { LatinLangId, type LatinLangIdJson, romanizeUk } from './langid';
 
 export const LANGS: Lang[] = ['pl', 'en', 'uk'];
-export const MODEL_VERSION = 4;
+export const MODEL_VERSION = 5;
 
 /** The part of NLP.js's NeuralNetwork we use. */
 interface NlpJsNeuralNetwork {
@@ -60,6 +61,8 @@ export interface ModelJson {
   version: number;
   hash: string;
   langs: Partial<Record<Lang, LangModelJson>>;
+  /** Polish / English / Ukrainian-in-Latin-letters n-gram model for language detection (langid.ts) */
+  langid?: LatinLangIdJson;
 }
 
 export class LangModel {
@@ -307,7 +310,7 @@ export function corporaHash(root: string): string {
   // The feature/training code itself: a change there must retrain too. Its TypeScript sources when the
   // tree has them, so that the built code (dist/…/*.js) and the tests (ts-jest, src/…/*.ts) agree on the
   // hash and share one cached model; the compiled files only where the sources are absent (an image of dist/).
-  for (const name of ['features', 'linear', 'text', 'model', 'knowledge', 'morph', 'calibration', 'decide']) {
+  for (const name of ['features', 'linear', 'text', 'model', 'knowledge', 'morph', 'calibration', 'decide', 'langid']) {
     const source = join(root, 'src', 'nlu', `${name}.ts`);
     const p = existsSync(source) ? source : join(__dirname, `${name}.js`);
     if (existsSync(p)) h.update(readFileSync(p));
@@ -389,7 +392,21 @@ export function trainAll(root: string, log: (m: string) => void = () => undefine
     log(`nlu: ${lang}: ${ex.length} examples, calibration on ${points.length} unseen predictions`);
     langs[lang] = model.toJSON();
   }
-  return { version: MODEL_VERSION, hash: corporaHash(root), langs };
+  return { version: MODEL_VERSION, hash: corporaHash(root), langs, langid: trainLangId(root).json };
+}
+
+/**
+ * The language detector's n-gram model: the Polish and English corpora, and the Ukrainian corpus
+ * romanised in each of the ways people type it without Cyrillic (langid.ts).
+ */
+export function trainLangId(root: string): LatinLangId {
+  const texts: { lang: Lang; text: string }[] = [];
+  for (const lang of ['pl', 'en'] as const) for (const e of loadCorpus(root, lang)) texts.push({ lang, text: e.text });
+  for (const e of loadCorpus(root, 'uk')) {
+    if (!/[\u0400-\u04ff]/.test(e.text)) texts.push({ lang: 'uk', text: e.text });
+    else for (let s = 0; s < 3; s++) texts.push({ lang: 'uk', text: romanizeUk(e.text, s) });
+  }
+  return LatinLangId.train(texts);
 }
 
 /** Loads the cached model when its hash matches the corpora; otherwise trains and writes it. */

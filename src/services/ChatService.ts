@@ -39,21 +39,22 @@ export class ChatService {
     this.sql = sqlOf(ds);
   }
 
-  /** Creates or refreshes the chat record for an incoming activity; returns it (every turn: one prepared SELECT). */
+  /**
+   * Creates or refreshes the chat record for an incoming activity; returns it. Every turn: one prepared
+   * SELECT, and a write only when something changed. The stored reference leaves out the activity id of
+   * the turn (proactive messages start a turn of their own, they reply to nothing), so that it stays
+   * the same from one message to the next.
+   */
   async touch(ref: ChatRef): Promise<ChatConversation> {
     const repo = this.ds.getRepository(ChatConversation);
-    const reference = JSON.stringify(ref.reference);
+    const reference = JSON.stringify({ ...ref.reference, activityId: undefined });
     const row = await this.sql.one<ChatRow>(`SELECT ${CHAT_COLUMNS} FROM chat_conversation WHERE "channel" = $1 AND "conversationId" = $2`, [ref.channel, ref.conversationId]);
     const existing = row ? chatOf(row) : null;
     if (existing) {
-      const changes: Partial<ChatConversation> = {};
-      if (existing.reference !== reference) changes.reference = reference;
-      if (ref.locale && existing.locale !== ref.locale) changes.locale = ref.locale;
-      if (existing.userId !== ref.userId) changes.userId = ref.userId;
-      if (existing.blockedAt) changes.blockedAt = null;
-      if (Object.keys(changes).length) {
-        await repo.update({ id: existing.id }, changes);
-        Object.assign(existing, changes);
+      const locale = ref.locale ?? existing.locale;
+      if (existing.reference !== reference || existing.locale !== locale || existing.userId !== ref.userId || existing.blockedAt) {
+        await this.sql.run('UPDATE chat_conversation SET "reference" = $1, "locale" = $2, "userId" = $3, "blockedAt" = NULL, "updatedAt" = CURRENT_TIMESTAMP WHERE "id" = $4', [reference, locale, ref.userId, existing.id]);
+        Object.assign(existing, { reference, locale, userId: ref.userId, blockedAt: null });
       }
       return existing;
     }

@@ -66,12 +66,16 @@ export interface AffectedChat {
   building: string;
 }
 
+/** The keys of the city's street list (computed once: every outage check needs them). */
+let cityKeys: readonly string[] | null = null;
+const katowiceStreetKeys = (): readonly string[] => (cityKeys ??= KATOWICE_STREETS.map(streetKey));
+
 export class OutageService {
   constructor(private readonly ds: DataSource) {}
 
   /** Street keys known to us, to snap typos ("Mikolowskej") to a real street. */
   async knownStreetKeys(): Promise<Set<string>> {
-    const keys = new Set(KATOWICE_STREETS.map(streetKey));
+    const keys = new Set(katowiceStreetKeys());
     const rows = await this.ds.getRepository(ServicePoint).createQueryBuilder('sp').select('DISTINCT sp.streetKey', 'k').getRawMany<{ k: string }>();
     for (const r of rows) keys.add(r.k);
     return keys;

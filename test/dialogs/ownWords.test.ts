@@ -4,13 +4,13 @@
  * that is itself a question, linking details inside another request, tasks named by their words
  * when NLU is unsure. Real bot, real NLU, real SQLite; the phrasings are our own.
  */
-import type { Activity } from 'botbuilder';
 import type { App } from '../../src/app';
 import { CaseRecord } from '../../models';
 import { matchChoice } from '../../dialogs/parsing';
 import { KnowledgeBase } from '../../dialogs/knowledge';
 import { cuedTask } from '../../dialogs/cues';
 import { chat, linkedChat, sharedRecognizer, testApp, type TestChat } from '../support/botHarness';
+import { kropla, last, pdfs, texts } from '../support/replies';
 
 let app: App;
 beforeAll(async () => {
@@ -20,10 +20,6 @@ afterAll(async () => {
   await app.stop();
 });
 
-const kropla = (a: Partial<Activity> | undefined): { expects?: string; refusal?: string } => (a?.channelData as { kropla?: { expects?: string; refusal?: string } } | undefined)?.kropla ?? {};
-const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
-const pdfs = (replies: Partial<Activity>[]): string[] => replies.flatMap((r) => (r.attachments ?? []).filter((a) => a.contentType === 'application/pdf').map((a) => a.name ?? ''));
-const texts = (replies: Partial<Activity>[]): string => replies.map((r) => r.text ?? '').join('\n');
 
 async function invoicesOf(customerNumber: string) {
   const customer = await app.services.customers.byNumber(customerNumber);

@@ -191,6 +191,36 @@ describe('a saturated web chat', () => {
     expect(repliesTo(acts, again)[0]).not.toHaveProperty('channelData.kropla.busy');
   });
 
+  it('past an overload (the loop late tick after tick while customers keep writing) turns messages away before reading them: 503, Retry-After, the polite text, nothing stored', async () => {
+    const conv = await openConversation(t.url);
+    const dl = directLineOf(t.app)!;
+    const queue = dl.queue;
+    const before = (await getActivities(t.url, conv)).activities.length;
+    queue.stop(); // the real watch would see an on-time loop and end the overload at its next tick
+    try {
+      const now = performance.now();
+      for (let i = 0; i < 8; i++) if (queue.admit(now)) queue.release(); // customers keep writing
+      // and the loop has been late tick after tick (the test app allows a 30-s wait: thresholds 50 × the default)
+      for (let i = 0; i < 4; i++) queue.tick(now - 30_000 + i * 10_000, 6000);
+      expect(queue.overloaded).toBe(true);
+      const shedBefore = queue.shedCount;
+      const r = await call(t.url, 'POST', `/v3/directline/conversations/${conv.conversationId}/activities`, { token: conv.token, body: { type: 'message', text: 'ile mam do zapłaty', locale: 'pl-PL' }, headers: { 'Accept-Language': 'pl-PL' } });
+      expect(r.status).toBe(503);
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(r.body.error).toBe('busy');
+      expect(String(r.body.message)).toMatch(/^Bardzo dużo osób pisze teraz do Kropli.*proszę spróbować za chwilę/i);
+      expect(queue.shedCount).toBe(shedBefore + 1);
+      expect((await getActivities(t.url, conv)).activities.length).toBe(before); // not stored, no turn
+      // The loop on time again: the same message is taken and answered.
+      queue.tick(performance.now(), 2);
+      const again = await postMessage(t.url, conv, 'dziękuję');
+      const acts = await waitForActivities(t.url, conv, (a) => repliesTo(a, again).length > 0);
+      expect(repliesTo(acts, again)[0]).not.toHaveProperty('channelData.kropla.busy');
+    } finally {
+      queue.watchEventLoop();
+    }
+  });
+
   it('runs what a crash left in the inbox once, and not again when its reply is already stored', async () => {
     const dl = directLineOf(t.app)!;
     const sql = sqlOf(t.app.ds);

@@ -24,6 +24,22 @@ describe('the domain decision in the result', () => {
     expect(r.domain).toEqual({ utility: expect.any(Number), other: [] });
     expect(r.domain!.utility).toBeGreaterThan(0.5);
   });
+  test('Katowice streets named after cities are addresses, the cities themselves another company\'s', () => {
+    for (const t of ['nie ma wody na Gliwickiej', 'kiedy wroci woda na Warszawskiej', 'awaria na Bytomskiej 3']) {
+      const r = rec.recognize(t);
+      expect([t, r.intent]).toEqual([t, 'outage.check']);
+      expect(r.domain?.other).toEqual([]);
+    }
+    const r = rec.recognize('awaria wody w Chorzowie');
+    expect(r.intent).toBe('None');
+    expect(r.domain?.other).toContain('other-city');
+  });
+  test('words of the domain lexicon are not "corrected" into the corpus\'s words (kanał is no kawał)', () => {
+    const k = new Knowledge(loadKnowledge(repoRoot(), 'pl'));
+    expect(k.protects('kanal')).toBe(true);
+    expect(k.protects('gliwice')).toBe(true);
+    expect(k.protects('gliwicka')).toBe(false);
+  });
   test('state offices, shops and apps are None even with a task\'s words', () => {
     for (const t of ['wylacz mi powiadomienia w aplikacji mObywatel', 'status paczki z InPostu', 'numer konta do wplat podatku do urzedu skarbowego']) {
       expect(rec.recognize(t).intent).toBe('None');

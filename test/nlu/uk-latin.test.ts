@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { KroplaRecognizer, detectLanguage } from '../../src/nlu';
 import { evaluate } from '../../src/nlu/eval';
 import { loadItems } from '../../src/nlu/model';
+import { romanizeUk } from '../../src/nlu/langid';
 import { translitUkLatin } from '../../src/nlu/text';
 
 jest.setTimeout(120_000);
@@ -27,5 +28,18 @@ describe('Ukrainian typed in Latin letters', () => {
     expect(items.length).toBeGreaterThanOrEqual(30);
     expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(rec.recognize('pokazhit moi rakhunky').language).toBe('uk');
+  });
+  test('the romanisations the language model learns from: national, informal, Polish-style', () => {
+    expect(romanizeUk('щоб підключити з\'єднання', 0)).toBe("shchob pidkliuchyty z'yednannia");
+    expect(romanizeUk('щоб підключити', 1)).toBe('schob pidklyuchyty');
+    expect(romanizeUk('щоб підключити', 2)).toBe('szczob pidkljuczyty');
+    expect(romanizeUk('надішліть fakturę', 0)).toBe('nadishlit fakturę');
+  });
+  test('the n-gram model finds Ukrainian beyond the word list; Polish, Silesian and English stay', async () => {
+    const rec = await KroplaRecognizer.load();
+    for (const t of ['prorvalo trubu v pidvali, zalyvaie', 'yak ty pratsyuiesh? shcho ty vmiiesh', 'chomu ne ide voda']) expect(rec.recognize(t).language).toBe('uk');
+    for (const t of ['pyrsk', 'halo', 'dokumenty do pobrania', 'daj kod qr do zaplaty', 'niy mom wody od rana', 'ile mam do zaplaty za wode']) expect(rec.recognize(t).language).toBe('pl');
+    expect(rec.recognize('is there a water outage on ulica Mikołowska?').language).toBe('en');
+    expect(rec.recognize('prorvalo trubu v pidvali, zalyvaie').intent).toBe('outage.report');
   });
 });

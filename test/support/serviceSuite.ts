@@ -193,6 +193,28 @@ export function serviceSuite(name: string, open: () => Promise<DataSource>): voi
       expect((await outbox.stats(notice.id)).queued).toBe(1);
     });
 
+    test('the chat record: written only when something changed (the turn\'s activity id is not kept), unblocked by a new message', async () => {
+      const chats = new ChatService(ds);
+      const ref = (activityId: string) => ({ activityId, conversation: { id: 'tc-1' }, channelId: 'webchat', user: { id: 'u-1' }, bot: { id: 'kropla' } });
+      const first = await chats.touch({ channel: 'webchat', conversationId: 'tc-1', userId: 'u-1', reference: ref('a-1'), initialLocale: 'en' });
+      expect(JSON.parse(first.reference)).toEqual({ conversation: { id: 'tc-1' }, channelId: 'webchat', user: { id: 'u-1' }, bot: { id: 'kropla' } });
+      expect(first.locale).toBe('en');
+      // The next message (another activity id), nothing else new: no write (updatedAt stays as it was).
+      const longAgo = async () => ds.query(`UPDATE chat_conversation SET "updatedAt" = '2000-01-01 00:00:00' WHERE "id" = ${first.id}`);
+      const updatedYear = async () => (await chats.byId(first.id))?.updatedAt.getUTCFullYear();
+      await longAgo();
+      await chats.touch({ channel: 'webchat', conversationId: 'tc-1', userId: 'u-1', reference: ref('a-2') });
+      expect(await updatedYear()).toBe(2000);
+      const pl = await chats.touch({ channel: 'webchat', conversationId: 'tc-1', userId: 'u-1', reference: ref('a-3'), locale: 'pl' });
+      expect(pl.locale).toBe('pl');
+      expect(await updatedYear()).toBeGreaterThan(2000);
+      await chats.markBlocked(first.id);
+      const back = await chats.touch({ channel: 'webchat', conversationId: 'tc-1', userId: 'u-2', reference: ref('a-4') });
+      expect(back.blockedAt).toBeNull();
+      const stored = await chats.byId(first.id);
+      expect(stored).toMatchObject({ locale: 'pl', userId: 'u-2', blockedAt: null });
+    });
+
     test('outbox: two workers never claim the same message; an expired lease is claimed again', async () => {
       const outbox = new OutboxService(ds);
       const chats = new ChatService(ds);

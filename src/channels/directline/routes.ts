@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Request, Response, Server } from 'restify';
+import type { Next, Request, Response, Server } from 'restify';
 import type { App } from '../../app';
 import { addressPseudonym, requestAddressKey } from '../../http/address';
 import { jsonBody, sendError } from '../../http/server';
@@ -17,6 +17,7 @@ import { boundaryOf, MultipartError, parseMultipart } from './multipart';
 import { rateLimit, type RateResult } from './rateLimit';
 import { sqlOf } from '../../db/sql';
 import { StreamHub } from './streams';
+import { t, toLocale, type Locale } from '../../i18n/i18n';
 import { newConversationId, newUserId } from './tokens';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -30,6 +31,12 @@ function streamUrl(req: IncomingMessage, app: App, dl: DirectLineChannel, claims
 }
 
 class PayloadTooLarge extends Error {}
+
+/** The language a request asks for (`Accept-Language`, e.g. Web Chat's), Polish by default. */
+function localeOfRequest(req: IncomingMessage): Locale {
+  const lang = req.headers['accept-language'];
+  return toLocale(typeof lang === 'string' ? lang.split(',')[0].trim() : undefined);
+}
 
 /** What a prompt may wait for when a file is welcome with the answer (`channelData.kropla.expects`). */
 const FILE_SLOTS: readonly string[] = ['attachments', 'description', 'meterValue'];
@@ -146,7 +153,21 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     res.json({ conversationId: claims.conv, token, expires_in, streamUrl: streamUrl(req, app, dl, claims, watermark), referenceGrammarId: '' });
   }));
 
-  server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
+  /**
+   * Overload (the loop late tick after tick while customers keep writing, see TurnQueue.shed): the message is
+   * turned away before its body is read, with 503, `Retry-After` and the polite busy text, so that the process
+   * spends almost nothing on it and catches up (Web Chat shows the message as not sent; it can be sent again).
+   */
+  const shedding = (req: Request, res: Response, next: Next): void => {
+    if (!app.turns.shed()) return next();
+    if (!cors(req, res, app)) return next(false);
+    res.setHeader('Retry-After', '5');
+    sendError(res, 503, 'busy', t(localeOfRequest(req), 'webchat.busy'));
+    req.resume(); // the body is not read
+    return next(false);
+  };
+
+  server.post('/v3/directline/conversations/:id/activities', shedding, jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
     const claims = authorize(req, res, dl.tokens, req.params.id);
     if (!claims) return;
     if (!(await dl.store.exists(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');

@@ -51,7 +51,9 @@ export class EInvoiceDialog extends WaterfallDialog {
           return step.prompt(PROMPT.yesNo, promptWith('yesNo', tr(step.context, 'einvoice.confirmChange', { from: customer.email ?? '', email }), tr(step.context, 'common.yesNoRetry'), yesNo(step.context), { corrects: 'email' }));
         }
         values(step).mode = 'on' satisfies Mode;
-        if (!email) return ask(step, PROMPT.email, promptWith('email', tr(step.context, 'einvoice.askEmail'), tr(step.context, 'einvoice.badEmail')));
+        const other = (step.options as { askEmail?: boolean } | undefined)?.askEmail;
+        values(step).askedEmail = Boolean(other);
+        if (!email || other) return ask(step, PROMPT.email, promptWith('email', tr(step.context, other ? 'einvoice.askOtherEmail' : 'einvoice.askEmail'), tr(step.context, 'einvoice.badEmail')));
         return step.next(email);
       },
       async (step) => {
@@ -63,6 +65,9 @@ export class EInvoiceDialog extends WaterfallDialog {
       async (step) => {
         const v = values(step);
         if (isCorrection(step.result)) return step.replaceDialog('einvoice.activate', { email: String(step.result.corrected) });
+        // A plain "nie" to the consent that names the address may mean "not that address": the address is asked for once ("anuluj" ends it).
+        const no = step.result === false || step.result === tr(step.context, 'common.no');
+        if (v.mode === 'on' && no && !v.askedEmail) return step.replaceDialog('einvoice.activate', { askEmail: true });
         if (!isYes(step.result)) {
           await say(step.context, v.mode === 'off' ? 'einvoice.stillOn' : v.mode === 'change' ? 'einvoice.notChanged' : 'einvoice.notActivated');
           return step.endDialog(false);

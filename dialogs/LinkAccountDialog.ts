@@ -125,11 +125,13 @@ export class LinkByEmailDialog extends WaterfallDialog {
         }
         (step.values as { code?: string }).code = String(step.result);
         const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
+        (step.values as { titles?: string[] }).titles = titles;
         if (opts.wrongCode) return step.next(titles[0]);
         return step.prompt(PROMPT.choice, promptWith('terms', tr(step.context, 'account.askTerms', { url: app.config.termsUrl }), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
-        const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
+        // The titles the question was asked with (the chat's language may have changed since: "погоджуюсь" to an English question).
+        const titles = (step.values as { titles?: string[] }).titles ?? [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
         if (matchChoice(String(step.result), titles) !== 0) {
           await say(step.context, 'account.termsRejected');
           return step.endDialog(false);

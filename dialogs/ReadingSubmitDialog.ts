@@ -46,8 +46,8 @@ interface PlannedReading {
 
 /**
  * Several readings in one message, each after its meter's word ("główny 939,282, ogrodowy
- * podlicznik 94,338"), in the order said; null unless every value has a meter of its own. A value
- * without a word is the main meter's when the other one is named.
+ * podlicznik 94,338"), in the order said; null unless every value has its own meter's word ("hej, 3 sprawy:
+ * odczyt podlicznika 53,525…" is one reading).
  */
 export function readingsByMeter(text: string, said: { litres: number; text: string }[], meters: { id: number; kind: string }[]): PlannedReading[] | null {
   if (said.length < 2 || said.length > meters.length) return null;
@@ -59,7 +59,6 @@ export function readingsByMeter(text: string, said: { litres: number; text: stri
     kinds.push(meterKindOf(text.slice(from, at)));
     from = at + v.text.length;
   }
-  if (kinds.filter((k) => k === null).length === 1 && kinds.includes('submeter')) kinds[kinds.indexOf(null)] = 'main';
   const ids = kinds.map((k) => meters.find((m) => m.kind === k)?.id);
   if (ids.some((id) => id === undefined) || new Set(ids).size !== ids.length) return null;
   return said.map((v, i) => ({ meterId: ids[i] as number, litres: v.litres }));
@@ -136,9 +135,10 @@ export class ReadingSubmitDialog extends WaterfallDialog {
           return step.endDialog();
         }
         const info = turnInfo(step.context);
-        const preset = info.nlu?.entities.find((e) => e.type === 'meterValue');
-        if (preset?.type === 'meterValue') v.presetLitres = preset.litres;
         const said = (info.nlu?.entities ?? []).flatMap((e) => (e.type === 'meterValue' ? [e] : []));
+        // Of several numbers the reading is the one with a decimal part ("hej, 3 sprawy: odczyt podlicznika 53,525").
+        const preset = said.length > 1 ? (said.find((e) => /[.,]\d/.test(e.text)) ?? said[0]) : said[0];
+        if (preset) v.presetLitres = preset.litres;
         const plan = info.nlu ? readingsByMeter(info.nlu.text, said, meters) : null;
         if (plan) {
           const [first, ...rest] = plan;

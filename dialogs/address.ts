@@ -17,7 +17,8 @@ function buildingOf(text: string, e: { text: string; building?: string }): strin
   const rest = at >= 0 ? foldDiacritics(text.slice(at + e.text.length)).toLowerCase() : '';
   const marker = TAKE_BACK.exec(rest);
   if (marker && e.building) {
-    const again = /(?<![\d/])(\d{1,4}[a-z]?)(?![\d/])/.exec(rest.slice(marker.index));
+    // the number right after the take-back ("a nie czekaj, 85"), not any number later in the sentence
+    const again = /^[\s,.:;!-]*(?:(?:\p{L}+)[\s,.:;!-]+){0,2}?(\d{1,4}[a-z]?)(?![\d/,.]\d)\b/u.exec(rest.slice(marker.index + marker[0].length));
     if (again && again[1] !== e.building.toLowerCase()) return again[1];
   }
   if (e.building) return e.building;

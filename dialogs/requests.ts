@@ -21,8 +21,8 @@ export interface RequestPart {
   intent: string;
 }
 
-/** Where a message may be cut into requests: sentence ends, and words that join requests (a colon after a short heading, "odczyty na dziś: …", only introduces what follows). */
-const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|(?<!^\s*(?:\S+\s+){0,2}\S+):\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|jaki|jaka|jakie|na jakie|na jaki|na ktore|na ktory|ile|kiedy|gdzie|kto|co)\b|(?:podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz|dajcie|daj)\p{L}*)|\s+і\s+(?=(?:на\s+який|який|яка|яке|скільки|де|коли|як|чи)\s)/giu;
+/** Where a message may be cut into requests: sentence ends, and words that join requests (a colon after a heading of readings, "odczyty na dziś: …", only introduces them). */
+const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|(?<!^\s*(?:odczyt\w*|stan\w*|licznik\w*|wodomierz\w*)(?:\s+\S+){0,2}):\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|jaki|jaka|jakie|na jakie|na jaki|na ktore|na ktory|ile|kiedy|gdzie|kto|co)\b|(?:podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz|dajcie|daj)\p{L}*)|\s+і\s+(?=(?:на\s+який|який|яка|яке|скільки|де|коли|як|чи)\s)/giu;
 
 /** Tasks whose words, told before a message to the office or a complaint, are only the story of it. */
 const STORY_OF_A_MESSAGE = ['invoices.list', 'balance.check', 'payment.info', 'consumption.report', 'readings.history', 'einvoice.activate'];
@@ -167,7 +167,9 @@ function readingCorrection(nlu: NluResult, context: ConversationContext): { inte
 /** Looks like a follow-up: short, or opening with "a", "i", "and", "what about". */
 function followUpShape(text: string): boolean {
   const f = plain(text);
-  return f.split(/\s+/).length <= 9 && (/^(?:(?:ok|okej|dobra|dobrze|super|no|okay)\s+)?(?:a|i|oraz|to|no to|and|what about|how about|а|і|та)\b/.test(f) || f.split(/\s+/).length <= 5);
+  const words = f.split(/\s+/).length;
+  // "a nie, jednak wolę cały rok, na wykresie jeśli się da": a change of mind opening with "a" may run a little longer.
+  return words <= 12 && (/^(?:(?:ok|okej|dobra|dobrze|super|no|okay)\s+)?(?:a|i|oraz|to|no to|and|what about|how about|а|і|та)\b/.test(f) ? words <= 9 || /^a nie\b|^(?:a|i) jednak\b/.test(f) : words <= 5);
 }
 
 /**

@@ -56,6 +56,9 @@ const ADDITION_RE = /odpowiedz|odpisz|odezwij|kontakt|mailem|e-mailem|telefonicz
  */
 const DIALOG_STATE_CONFIG = 'DialogStateManagerConfiguration';
 
+/** A message that asks for a form itself ("wniosek", "formularz", "druk"). */
+const NAMES_A_FORM = /wniosek|wniosku|formularz|\bdruk|\bform\b|application form|заяв|бланк/;
+
 /** Asking to go back to the interrupted task in words. */
 const RESUME_RE = /wroc|wracam|wracajmy|kontynu|dokoncz|dalej z|go back|continue|resume|поверн|продовж/;
 
@@ -345,6 +348,11 @@ export class KroplaBot extends ActivityHandler {
       const own = kb.entry.check && OWN_ACCOUNT_RE.test(f);
       await this.answerKnowledge(ctx, kb, prefs, Boolean(own));
       if (own && kb.entry.check) await this.startTask(dc, kb.entry.check, info, prefs);
+      else if (kb.entry.offer === 'forms.download' && NAMES_A_FORM.test(foldDiacritics(nlu.text))) {
+        // "gdzie znajdę wniosek o zwrot nadpłaty?": the answer, and the form it names right away.
+        prefs.offer = undefined;
+        await this.startTask(dc, 'forms.download', info, prefs);
+      }
       return;
     }
     const smalltalk = ['greeting', 'goodbye', 'thanks', 'help'].includes(nlu.intent) && nlu.score >= ACT;

@@ -119,9 +119,40 @@ describe('consumption', () => {
     expect(refused(chart)).toBe(false);
     expect(chart.some((r) => (r.attachments ?? []).some((a) => a.contentType === 'image/png'))).toBe(true);
   });
+
+  test('a change of mind after the figures: "a nie, jednak wolę cały rok, na wykresie" (2 turns)', async () => {
+    const c = await linkedChat(app, '100009');
+    await c.say('pokaż zużycie za ostatnie pół roku');
+    const again = await c.say('a nie, jednak wolę cały rok, na wykresie jeśli się da');
+    expect(refused(again)).toBe(false);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
+    expect(texts(again)).toContain(`od ${from.slice(8, 10)}.${from.slice(5, 7)}.${from.slice(0, 4)}`);
+  });
 });
 
 describe('readings', () => {
+  test('two readings in one message go to their meters; a count ("3 sprawy:") is not a reading', async () => {
+    const c = await linkedChat(app, '100011');
+    const { meter } = await mainMeter('100011');
+    const meters = await app.services.readings.metersOf((await app.services.customers.byNumber('100011'))!.id);
+    const sub = meters.find((m) => m.kind !== 'main')!;
+    const [lastMain, lastSub] = [await app.services.readings.lastReading(meter.id), await app.services.readings.lastReading(sub.id)];
+    const v = (l: number) => (l / 1000).toFixed(3).replace('.', ',');
+    const replies = await c.say(`odczyty na dziś: główny ${v(lastMain!.valueLitres + 1_200)}, ogrodowy podlicznik ${v(lastSub!.valueLitres + 300)}`);
+    expect(texts(replies)).toContain(formatCubicMetres(lastMain!.valueLitres + 1_200));
+    expect(texts(replies)).toContain(formatCubicMetres(lastSub!.valueLitres + 300));
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await app.ds.getRepository(Reading).find({ where: { meterId: sub.id, date: today } })).map((r) => r.valueLitres)).toEqual([lastSub!.valueLitres + 300]);
+
+    const d = await linkedChat(app, '100004');
+    const subOf4 = (await app.services.readings.metersOf((await app.services.customers.byNumber('100004'))!.id)).find((m) => m.kind !== 'main')!;
+    const last4 = await app.services.readings.lastReading(subOf4.id);
+    const r = texts(await d.say(`hej, 3 sprawy: odczyt podlicznika ${v(last4!.valueLitres + 40)}, i do kiedy on jest ważny`));
+    expect(r).toContain(formatCubicMetres(last4!.valueLitres + 40));
+    expect(r).not.toContain('3,000 m³');
+  });
+
   test('a saved reading corrected in words is replaced by the value meant, even when lower (2 turns)', async () => {
     const { meter } = await mainMeter('100013');
     const last = await app.services.readings.lastReading(meter.id);
@@ -178,6 +209,22 @@ describe('complaints and cases named by a story', () => {
     const first = await c.say('I want to complain. The man who replaced our water meter left a leak, the bathroom got flooded and a floor tile is cracked');
     expect(refused(first)).toBe(false);
     expect(first.some((r) => /994/.test(r.text ?? '') && kropla(r).expects === 'address')).toBe(false);
+  });
+
+  test('"gdzie znajdę wniosek o zwrot nadpłaty?" answers and sends that form (1 turn)', async () => {
+    const c = await linkedChat(app, '100003');
+    const replies = await c.say('gdzie znajdę wniosek o zwrot nadpłaty?');
+    expect(texts(replies)).toMatch(/nie przepada/);
+    expect(replies.flatMap((r) => r.attachments ?? []).map((a) => a.name)).toContain('zwrot-nadplaty.pdf');
+  });
+
+  test('a question in the reading prompt ("a kiedy wy sami odczytujecie?") is answered, then the reading is taken (3 turns)', async () => {
+    const c = await linkedChat(app, '100006');
+    await c.say('chcę podać odczyt');
+    const asked = await c.say('a kiedy wy w ogóle sami odczytujecie? bo nie wiem czy muszę to robić');
+    expect(refused(asked)).toBe(false);
+    expect(texts(asked)).toMatch(/15\. dnia miesiąca/);
+    expect(kropla(asked[asked.length - 1]).expects).toBe('meterValue');
   });
 
   test('"zgłaszałam wyciek, czy ktoś się tym zajął?" is the status of that report, not a new one', async () => {

@@ -214,6 +214,19 @@ describe('e-invoice in the customer\'s words', () => {
   });
 });
 
+describe('e-invoice consent answered "nie"', () => {
+  test('a plain "nie" to the consent that names the address asks for the address, and the new one is asked about', async () => {
+    const c = await linkedChat(app, '100009');
+    await c.say('chcę e-fakturę');
+    expect(kropla(last(await c.say('nie')))).toEqual(expect.objectContaining({ expects: 'email' }));
+    expect(texts(await c.say('inna.skrzynka.100009@example.org'))).toMatch(/zgodę.*inna\.skrzynka\.100009@example\.org/s);
+    await c.say('tak');
+    const cust = await app.services.customers.byNumber('100009');
+    expect(cust?.eInvoice).toBe(true);
+    expect(cust?.email).toBe('inna.skrzynka.100009@example.org');
+  });
+});
+
 describe('linking with the customer number said first', () => {
   test('"numer 100013" in the request sends the code at once; "nie mam kodu" then is answered that it is on its way', async () => {
     const c = chat(app);

@@ -3,7 +3,9 @@
  * - `directline.turn`: latency from POSTing a message to the bot's first reply arriving on the stream (p50/p99);
  * - `directline.concurrent`: turns per second with 200 conversations talking at once;
  * - `directline.queries`: database statements per web-chat turn (all of them, from the POST to the turn's
- *   end: writes, reads, transactions), counted at TypeORM's one SQLite query runner, with the most frequent.
+ *   end: writes, reads, transactions), counted at TypeORM's one SQLite query runner and at the batches that
+ *   run on the connection directly (`batchTrace`), with the most frequent; `commits_per_turn` counts each write
+ *   outside a transaction and each COMMIT; `cpu_ms_per_turn` is the process's CPU time (user + system) per turn.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import WebSocket from 'ws';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { directLineOf } from '../src/channels/directline';
+import { batchTrace } from '../src/db/sql';
 
 /** Keep-alive connections for the turns (global fetch churns connections under load and measures that instead). */
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
@@ -119,23 +122,36 @@ export async function runDirectLineBench(): Promise<void> {
     const original = runner.query.bind(runner);
     const kinds = new Map<string, number>();
     let counting = false;
+    let commits = 0;
+    let inTransaction = false;
+    const count = (sql: string) => {
+      if (!counting) return;
+      const kind = /^\s*(\w+)(?:\s+(?:INTO|FROM)?\s*"?(\w+)"?)?/i.exec(sql.replace(/SELECT[\s\S]*?\bFROM\s+/i, 'SELECT FROM '));
+      const key = kind ? `${kind[1].toUpperCase()} ${kind[2] ?? ''}`.trim() : sql.slice(0, 20);
+      kinds.set(key, (kinds.get(key) ?? 0) + 1);
+      if (/^BEGIN/.test(key)) inTransaction = true;
+      else if (/^(COMMIT|ROLLBACK)/.test(key)) {
+        inTransaction = false;
+        commits++;
+      } else if (!inTransaction && /^(INSERT|UPDATE|DELETE)/.test(key)) commits++;
+    };
     runner.query = ((sql: string, ...rest: unknown[]) => {
-      if (counting) {
-        const kind = /^\s*(\w+)(?:\s+(?:INTO|FROM)?\s*"?(\w+)"?)?/i.exec(sql.replace(/SELECT[\s\S]*?\bFROM\s+/i, 'SELECT FROM '));
-        const key = kind ? `${kind[1].toUpperCase()} ${kind[2] ?? ''}`.trim() : sql.slice(0, 20);
-        kinds.set(key, (kinds.get(key) ?? 0) + 1);
-      }
+      count(sql);
       return (original as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
     }) as typeof runner.query;
+    batchTrace.on = count;
     const dl = directLineOf(app);
     counting = true;
     const QTURNS = 100;
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < QTURNS; i++) {
       await clients[i % clients.length].turn(TEXTS[i % TEXTS.length]);
       await dl?.idle();
     }
+    const cpu = process.cpuUsage(cpu0);
     counting = false;
     runner.query = original;
+    batchTrace.on = undefined;
     const total = [...kinds.values()].reduce((a, b) => a + b, 0);
     const per = (pred: (k: string) => boolean) => Math.round(([...kinds].filter(([k]) => pred(k)).reduce((a, [, n]) => a + n, 0) / QTURNS) * 10) / 10;
     console.log(JSON.stringify({
@@ -144,6 +160,8 @@ export async function runDirectLineBench(): Promise<void> {
       writes_per_turn: per((k) => /^(INSERT|UPDATE|DELETE)/.test(k)),
       reads_per_turn: per((k) => k.startsWith('SELECT')),
       transactions_per_turn: per((k) => /^BEGIN/.test(k)),
+      commits_per_turn: Math.round((commits / QTURNS) * 10) / 10,
+      cpu_ms_per_turn: Math.round(((cpu.user + cpu.system) / 1000 / QTURNS) * 100) / 100,
       top: Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => [k, Math.round((n / QTURNS) * 100) / 100])),
     }));
     for (const c of clients) c.close();
@@ -155,6 +173,7 @@ export async function runDirectLineBench(): Promise<void> {
     // One first turn each, untimed: opens the HTTP keep-alive connections and the chat records.
     await Promise.all(many.map((c) => c.turn('dzień dobry')));
     const all: number[] = [];
+    const cpuMany = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       many.map(async (c, k) => {
@@ -162,8 +181,9 @@ export async function runDirectLineBench(): Promise<void> {
       }),
     );
     const secs = (performance.now() - t0) / 1000;
+    const cpuUsed = process.cpuUsage(cpuMany);
     all.sort((a, b) => a - b);
-    console.log(JSON.stringify({ bench: 'directline.concurrent', conversations: N, turns: all.length, turns_per_s: Math.round((all.length / secs) * 10) / 10, p50_ms: q(all, 0.5), p99_ms: q(all, 0.99), db: 'sqlite', refused_busy: Client.refused }));
+    console.log(JSON.stringify({ bench: 'directline.concurrent', conversations: N, turns: all.length, turns_per_s: Math.round((all.length / secs) * 10) / 10, p50_ms: q(all, 0.5), p99_ms: q(all, 0.99), cpu_ms_per_turn: Math.round(((cpuUsed.user + cpuUsed.system) / 1000 / all.length) * 100) / 100, db: 'sqlite', refused_busy: Client.refused }));
     for (const c of many) c.close();
   } finally {
     agent.destroy();

@@ -6,6 +6,7 @@
 import { ActivityTypes, type Middleware, type TurnContext, TurnContext as TC } from 'botbuilder';
 import type { StatePropertyAccessor } from 'botbuilder';
 import type { App } from '../app';
+import { isStorageRefused } from '../db/sql';
 import { isoDateInWarsaw } from '../domain/format';
 import { toLocale, type Locale } from '../i18n/i18n';
 import type { NluResult } from '../nlu';
@@ -82,7 +83,12 @@ export class TranscriptMiddleware implements Middleware {
       else if (attachments) await this.app.services.chats.record(chatId, 'customer', `[${attachments} attachment(s)]`);
     }
     ctx.onSendActivities(async (_c, activities, send) => {
-      for (const act of activities) if (act.type === ActivityTypes.Message && act.text) await this.app.services.chats.record(chatId, 'bot', act.text);
+      try {
+        for (const act of activities) if (act.type === ActivityTypes.Message && act.text) await this.app.services.chats.record(chatId, 'bot', act.text);
+      } catch (e) {
+        // A full disk must not swallow what the bot says ("not saved" above all); the transcript misses it.
+        if (!isStorageRefused(e)) throw e;
+      }
       return send();
     });
     await next();

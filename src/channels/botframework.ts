@@ -14,6 +14,7 @@ import { t, toLocale } from '../i18n/i18n';
 import type { ChannelSender, DeliveryResult } from './types';
 import { cardOnlyAttachments, showsCardInsteadOfText } from './cards';
 import { toTeamsHtml } from './markup';
+import { isStorageRefused } from '../db/sql';
 
 /** The status of a Bot Connector error, when it carries one. */
 function statusOf(e: unknown): number | undefined {
@@ -89,7 +90,7 @@ export function registerBotFrameworkRoute(server: Server, app: App): void {
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, channelId: context.activity.channelId }, 'bot framework turn failed');
     try {
-      await context.sendActivity(t(toLocale(context.activity.locale), 'webchat.turnError'));
+      await context.sendActivity(t(toLocale(context.activity.locale), isStorageRefused(error) ? 'webchat.notSaved' : 'webchat.turnError'));
     } catch {
       // nothing more to do
     }

@@ -7,6 +7,27 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 
+/** One statement of a {@link Sql.batch}. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** Sees every statement a {@link Sql.batch} runs on SQLite's connection directly (the directline bench counts them). */
+export const batchTrace: { on?: (sql: string) => void } = {};
+
+interface RawStatement {
+  run(...params: unknown[]): { changes: number };
+}
+interface RawConnection {
+  inTransaction: boolean;
+  prepare(sql: string): RawStatement;
+  transaction<T>(fn: () => T): { immediate(): T };
+}
+
+/** Prepared statements of the batches, per better-sqlite3 connection (a reopened connection has its own). */
+const prepared = new WeakMap<RawConnection, Map<string, RawStatement>>();
+
 interface Converted {
   text: string;
   /** For each `?` in order, the index of the parameter it takes (SQLite). */
@@ -38,6 +59,11 @@ function bindSqlite(v: unknown): unknown {
 
 export class Sql {
   readonly sqlite: boolean;
+
+  /** Write statements as one transaction (see {@link runBatch}); the rows each changed. */
+  batch(statements: Statement[]): Promise<number[]> {
+    return runBatch(this, this.ds, statements);
+  }
 
   constructor(private readonly ds: DataSource) {
     this.sqlite = ds.options.type !== 'postgres';
@@ -75,11 +101,80 @@ export class Sql {
   }
 }
 
+/**
+ * Runs write statements as one transaction; returns the rows each changed. SQLite: synchronously on the one
+ * connection (`BEGIN IMMEDIATE` … `COMMIT` with no await in between, so no other turn's statement can slip in),
+ * or, when a transaction of TypeORM's is open on that connection (it awaits between its statements), one after
+ * another inside it, as single statements go today. PostgreSQL: one pooled connection, one transaction.
+ * An error rolls the whole batch back.
+ */
+export async function runBatch(sql: Sql, ds: DataSource, statements: Statement[]): Promise<number[]> {
+  if (statements.length === 0) return [];
+  if (statements.length === 1) return [await sql.run(statements[0].sql, statements[0].params)];
+  if (sql.sqlite) {
+    const conn = (ds.driver as unknown as { databaseConnection: RawConnection }).databaseConnection;
+    if (conn.inTransaction) {
+      const out: number[] = [];
+      for (const st of statements) out.push(await sql.run(st.sql, st.params));
+      return out;
+    }
+    let cache = prepared.get(conn);
+    if (!cache) {
+      cache = new Map();
+      prepared.set(conn, cache);
+    }
+    const stmts = statements.map((st) => {
+      const c = toSqlite(st.sql);
+      let stmt = cache.get(c.text);
+      if (!stmt) {
+        stmt = conn.prepare(c.text);
+        if (cache.size > 200) cache.clear();
+        cache.set(c.text, stmt);
+      }
+      return { stmt, text: c.text, params: c.order.map((i) => bindSqlite(st.params[i])) };
+    });
+    const trace = batchTrace.on;
+    if (trace) {
+      trace('BEGIN IMMEDIATE');
+      for (const s of stmts) trace(s.text);
+      trace('COMMIT');
+    }
+    return conn.transaction(() => stmts.map((s) => s.stmt.run(...s.params).changes)).immediate();
+  }
+  const qr = ds.createQueryRunner();
+  try {
+    await qr.connect();
+    await qr.startTransaction();
+    const out: number[] = [];
+    try {
+      for (const st of statements) out.push(await sql.run(st.sql, st.params, qr.manager));
+      await qr.commitTransaction();
+    } catch (e) {
+      await qr.rollbackTransaction().catch(() => undefined);
+      throw e;
+    }
+    return out;
+  } finally {
+    await qr.release();
+  }
+}
+
 /** True for a unique-key clash on either engine. */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; driverError?: { code?: string }; message?: string };
   const code = err.code ?? err.driverError?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed|duplicate key/i.test(err.message ?? '');
+}
+
+/**
+ * True when the database refused a write for want of somewhere to put it: a full disk or database
+ * (SQLite `SQLITE_FULL`, PostgreSQL `53100 disk_full`), or a file or connection that may not be written
+ * (SQLite `SQLITE_READONLY*`, PostgreSQL `25006`). What the customer sent was then not kept: the chat says so.
+ */
+export function isStorageRefused(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  const code = err?.driverError?.code ?? err?.code ?? '';
+  return /^SQLITE_(FULL|READONLY)/.test(code) || code === '53100' || code === '25006';
 }
 
 /** A timestamp column of a raw row as a Date (SQLite keeps UTC text, PostgreSQL gives Dates). */

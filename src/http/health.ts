@@ -1,11 +1,14 @@
 /**
  * `GET /healthz` → `{"status":"ok","db":"ok"}`; 503 `{"status":"unavailable","db":REASON}` when the database
- * does not answer (`unreachable`), cannot be written (`not_writable`: read-only file, full disk), or — SQLite —
+ * does not answer (`unreachable`), cannot be written (`not_writable`: read-only file, full disk — SQLite: also
+ * when the file has reached its page limit with no free page left, or its file system has less than
+ * {@link MIN_FREE_BYTES} free, since a small test write may still fit where the next real one does not), or — SQLite —
  * its file is gone or is no longer the one opened (`file_missing`, `file_replaced`: the data directory was
  * deleted while running). In that last case the watch also stops all writes ({@link watchDatabaseFile}), so
  * the chat answers with its error message and never confirms what it could not keep.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import type { App } from '../app';
 import { LinkAttempt } from '../../models';
@@ -58,6 +61,25 @@ function fileProblem(app: Pick<App, 'config' | 'ds'>): Problem | null {
   return now.dev === first.dev && now.ino === first.ino ? null : 'file_replaced';
 }
 
+/** Below this much free space on the SQLite file's file system, the database counts as full. */
+export const MIN_FREE_BYTES = 8 * 1024 * 1024;
+
+/** SQLite: whether the database cannot grow (its page limit reached with no free page, or its disk all but full). */
+async function cannotGrow(app: Pick<App, 'config' | 'ds'>): Promise<boolean> {
+  if (app.config.database.type !== 'sqlite') return false;
+  if (app.config.database.path !== ':memory:') {
+    try {
+      const fs = statfsSync(dirname(app.config.database.path));
+      if (fs.bavail * fs.bsize < MIN_FREE_BYTES) return true;
+    } catch {
+      // no statfs here: the page check and the write check still say it
+    }
+  }
+  const pragma = async (name: string) => Number(((await app.ds.query(`PRAGMA ${name}`)) as Record<string, number>[])[0]?.[name] ?? 0);
+  const [pages, max, free] = [await pragma('page_count'), await pragma('max_page_count'), await pragma('freelist_count')];
+  return pages >= max && free === 0;
+}
+
 /** What keeps the database from working now, or null. A write (one row in and out) is part of the check. */
 export async function databaseProblem(app: Pick<App, 'config' | 'ds' | 'log'>): Promise<Problem | null> {
   const file = fileProblem(app);
@@ -78,7 +100,7 @@ export async function databaseProblem(app: Pick<App, 'config' | 'ds' | 'log'>): 
     if (isReadOnlyError(e)) readOnly.add(app.ds);
     return 'not_writable';
   }
-  return null;
+  return (await cannotGrow(app)) ? 'not_writable' : null;
 }
 
 /**

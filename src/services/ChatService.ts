@@ -2,6 +2,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ReminderOptIn, AlertSubscription, Attachment, BotStateItem, CaseRecord, ChatConversation, ChatLink, DirectLineActivity, OutboxMessage, TranscriptEntry } from '../../models';
 import { sqlOf, toDate, type Sql } from '../db/sql';
+import { turnWrites } from '../db/turnWrites';
 
 type ChatRow = Omit<ChatConversation, 'createdAt' | 'updatedAt' | 'blockedAt' | 'id' | 'handoffStaffId'> & { id: number | string; handoffStaffId: number | string | null; createdAt: unknown; updatedAt: unknown; blockedAt: unknown };
 
@@ -80,7 +81,12 @@ export class ChatService {
 
   async record(chatId: number, author: 'customer' | 'bot' | 'staff', text: string): Promise<void> {
     if (!text) return;
-    await this.sql.run('INSERT INTO transcript_entry ("chatId", "author", "text") VALUES ($1, $2, $3)', [chatId, author, text.slice(0, 4000)]);
+    const sql = 'INSERT INTO transcript_entry ("chatId", "author", "text", "createdAt") VALUES ($1, $2, $3, $4)';
+    const params = [chatId, author, text.slice(0, 4000), new Date()];
+    // In a turn, the line waits for the turn's one commit (nothing in the turn reads it back).
+    const writes = turnWrites(this.sql);
+    if (writes) writes.defer(sql, params);
+    else await this.sql.run(sql, params);
   }
 
   async transcript(chatId: number, limit = 200): Promise<TranscriptEntry[]> {

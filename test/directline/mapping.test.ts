@@ -158,7 +158,7 @@ describe('DirectLineAdapter', () => {
   class Sink implements OutboundSink {
     appended: Array<{ conversationId: string; userId: string; activity: Partial<Activity>; replyToId?: string }> = [];
     typing: string[] = [];
-    async append(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): Promise<string> {
+    async reply(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): Promise<string> {
       this.appended.push({ conversationId, userId, activity, replyToId });
       return `${conversationId}|${String(this.appended.length).padStart(7, '0')}`;
     }

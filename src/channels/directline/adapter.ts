@@ -7,8 +7,8 @@ import { BotAdapter, TurnContext, type Activity, type ConversationReference, typ
 
 /** Where the adapter puts the bot's activities. */
 export interface OutboundSink {
-  /** Stores and streams one bot activity; returns its wire id. */
-  append(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): Promise<string>;
+  /** Stores and streams one bot activity of a turn; returns its wire id. */
+  reply(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): Promise<string>;
   /** Streams an activity that is not kept (typing). */
   ephemeral(conversationId: string, userId: string, activity: Partial<Activity>): void;
 }
@@ -46,7 +46,7 @@ export class DirectLineAdapter extends BotAdapter {
         this.sink.ephemeral(conversationId, userId, a);
         out.push({ id: '' });
       } else {
-        out.push({ id: await this.sink.append(conversationId, userId, a, a.replyToId ?? context.activity.id) });
+        out.push({ id: await this.sink.reply(conversationId, userId, a, a.replyToId ?? context.activity.id) });
       }
     }
     return out;

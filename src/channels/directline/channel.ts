@@ -16,10 +16,19 @@ import { DirectLineStore, type StoredActivity } from './store';
 import { StreamHub } from './streams';
 import { DirectLineTokens } from './tokens';
 import type { TurnQueue } from '../turnQueue';
-import { sqlOf, type Sql } from '../../db/sql';
+import { isStorageRefused, sqlOf, type Sql } from '../../db/sql';
+import { inTurn, TurnWrites } from '../../db/turnWrites';
 
 /** How long a claimed inbox entry may stay before another instance takes it over (a crashed claimer). */
 const INBOX_STALE_MS = 30_000;
+
+/** The database refused to keep a customer's message (full disk, read-only file): the POST answers 503. */
+export class NotStoredError extends Error {
+  constructor(cause: unknown) {
+    super('the database refused to store the message', { cause });
+    this.name = 'NotStoredError';
+  }
+}
 
 /** A file a customer uploaded, already checked (size, real type). */
 export interface UploadedFile {
@@ -53,9 +62,11 @@ export class DirectLineChannel implements OutboundSink {
     this.tokens = new DirectLineTokens(app.config.webchat.tokenSecret, app.config.webchat.tokenTtlSeconds);
     this.adapter = new DirectLineAdapter(this);
     this.adapter.onTurnError = async (context, error) => {
-      this.log.error({ err: error, conversationId: context.activity.conversation?.id }, 'web chat turn failed');
+      const notStored = isStorageRefused(error);
+      this.log.error({ err: error, conversationId: context.activity.conversation?.id, notStored }, 'web chat turn failed');
       try {
-        await context.sendActivity(t(toLocale(context.activity.locale), 'webchat.turnError'));
+        // A write the database refused: the customer is told it was not saved (never a confirmation of it).
+        await context.sendActivity(t(toLocale(context.activity.locale), notStored ? 'webchat.notSaved' : 'webchat.turnError'));
       } catch {
         // the conversation may be gone; nothing more to do
       }
@@ -118,45 +129,83 @@ export class DirectLineChannel implements OutboundSink {
     if (!parsed.ok) return parsed;
     const inbound = parsed.value;
     if (inbound.type === 'typing') return { ok: true, value: { id: `${conversationId}|typing` } };
-    const chatId = await this.chatFor(inbound);
-    for (const f of files) {
-      const key = await this.store.saveFile({ chatId, fileName: f.fileName, contentType: f.contentType, data: f.data });
-      const link = ATTACHMENT_PATH + key;
-      // Web Chat shows a user's upload as an image only when it has a thumbnail.
-      stored.push({ contentType: f.contentType, contentUrl: link, name: f.fileName, ...(f.contentType.startsWith('image/') ? { thumbnailUrl: link } : {}) });
-      forBotFiles.push({ contentType: f.contentType, contentUrl: toDataUrl(f.contentType, f.data), name: f.fileName });
-    }
-    const saved = await this.store.append(conversationId, (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }));
-    this.published(conversationId, saved);
-    const admitted = this.queue.admit();
-    const id = saved.activity.id as string;
-    this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
-    if (!admitted) {
-      // Saturated: a fast, polite answer now instead of a long wait (the customer's message is kept).
-      const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
-      await this.append(conversationId, userId, busy, id);
-      return { ok: true, value: { id, retryAfterSeconds: 5 } };
-    }
-    const forBot: Partial<Activity> = { ...saved.activity, ...(files.length ? { attachments: forBotFiles } : {}) };
-    // The client's address (a pseudonym) goes to the bot's turn only (link-code guess counting), never into the stored activity.
-    if (from.address) forBot.channelData = { ...((saved.activity.channelData as object | undefined) ?? {}), clientAddress: addressPseudonym(from.address) };
     try {
-      // The durable inbox: written before the POST is answered, so a crash cannot lose the message.
-      await this.sql.run('INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', [id, conversationId, saved.seq, JSON.stringify(forBot), this.app.config.instanceId, new Date()]);
+      let saved: StoredActivity;
+      const chatId = await this.chatFor(inbound);
+      for (const f of files) {
+        const key = await this.store.saveFile({ chatId, fileName: f.fileName, contentType: f.contentType, data: f.data });
+        const link = ATTACHMENT_PATH + key;
+        // Web Chat shows a user's upload as an image only when it has a thumbnail.
+        stored.push({ contentType: f.contentType, contentUrl: link, name: f.fileName, ...(f.contentType.startsWith('image/') ? { thumbnailUrl: link } : {}) });
+        forBotFiles.push({ contentType: f.contentType, contentUrl: toDataUrl(f.contentType, f.data), name: f.fileName });
+      }
+      const admitted = this.queue.admit();
+      const forBotOf = (a: Partial<Activity>): Partial<Activity> => {
+        const forBot: Partial<Activity> = { ...a, ...(files.length ? { attachments: forBotFiles } : {}) };
+        // The client's address (a pseudonym) goes to the bot's turn only (link-code guess counting), never into the stored activity.
+        if (from.address) forBot.channelData = { ...((a.channelData as object | undefined) ?? {}), clientAddress: addressPseudonym(from.address) };
+        return forBot;
+      };
+      try {
+        // The durable inbox: written with the message, in one transaction, before the POST is answered, so a
+        // crash cannot lose it.
+        saved = await this.store.append(
+          conversationId,
+          (id) => ({ ...inbound, id, ...(files.length ? { attachments: stored } : { attachments: undefined }) }),
+          admitted ? (s) => [{ sql: 'INSERT INTO directline_inbox ("activityId", "conversationId", "seq", "activity", "claimedBy", "claimedAt") VALUES ($1, $2, $3, $4, $5, $6)', params: [s.activity.id, conversationId, s.seq, JSON.stringify(forBotOf(s.activity)), this.app.config.instanceId, new Date()] }] : undefined,
+        );
+      } catch (e) {
+        if (admitted) this.queue.release();
+        throw e;
+      }
+      this.published(conversationId, saved);
+      const id = saved.activity.id as string;
+      this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
+      if (!admitted) {
+        // Saturated: a fast, polite answer now instead of a long wait (the customer's message is kept).
+        const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
+        await this.append(conversationId, userId, busy, id);
+        return { ok: true, value: { id, retryAfterSeconds: 5 } };
+      }
+      this.schedule(conversationId, forBotOf(saved.activity), id);
+      return { ok: true, value: { id } };
     } catch (e) {
-      this.queue.release();
-      throw e;
+      throw this.notStored(conversationId, userId, inbound.locale, e);
     }
-    this.schedule(conversationId, forBot, id);
-    return { ok: true, value: { id } };
   }
 
-  /** Queues the bot's turn behind earlier turns of the same conversation; the inbox entry goes when it has run. */
+  /**
+   * A write of the message that the database refused (full disk, read-only file): the customer's open streams
+   * are told at once that it was not saved (a message that is not stored either), and the POST answers 503.
+   * Any other error is returned as it is.
+   */
+  private notStored(conversationId: string, userId: string, locale: string | undefined, e: unknown): unknown {
+    if (!isStorageRefused(e)) return e;
+    this.log.warn({ err: e, conversationId }, 'web chat message not stored: the database refused the write');
+    this.streamOnly(conversationId, userId, { type: 'message', text: t(toLocale(locale), 'webchat.notSaved'), channelData: { kropla: { notStored: true } } });
+    return new NotStoredError(e);
+  }
+
+  private notices = 0;
+
+  /** A bot message over the open streams only (not stored: gone on a reload); returns its id. */
+  private streamOnly(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): string {
+    const id = `${conversationId}|notice-${Date.now().toString(36)}-${++this.notices}`;
+    this.hub.ephemeral(conversationId, fromBotActivity(activity, { conversationId, userId, id, timestamp: new Date().toISOString(), replyToId }));
+    return id;
+  }
+
+  /**
+   * Queues the bot's turn behind earlier turns of the same conversation. The inbox entry goes in the turn's
+   * one transaction with its transcript and bot state (at the state's save, the turn's end), or after the turn.
+   */
   private schedule(conversationId: string, activity: Partial<Activity>, inboxId: string): void {
     const prev = this.turns.get(conversationId) ?? Promise.resolve();
+    const writes = new TurnWrites(this.sql);
+    writes.defer('DELETE FROM directline_inbox WHERE "activityId" = $1', [inboxId]);
     const turn = prev
-      .then(() => this.queue.run(() => this.adapter.processActivity(activity, (ctx) => this.app.bot.run(ctx))))
-      .then(() => this.sql.run('DELETE FROM directline_inbox WHERE "activityId" = $1', [inboxId]))
+      .then(() => this.queue.run(() => inTurn(writes, () => this.adapter.processActivity(activity, (ctx) => this.app.bot.run(ctx)))))
+      .then(() => writes.close())
       .then(
         () => undefined,
         (e: unknown) => this.log.error({ err: e, conversationId }, 'web chat turn crashed'),
@@ -242,6 +291,21 @@ export class DirectLineChannel implements OutboundSink {
     return cardOnlyAttachments({ ...activity, attachments: linked });
   }
 
+  /**
+   * A reply of a turn: stored and streamed; when the database refuses it (full disk), still streamed to the
+   * customer's open windows, so what the bot says — "not saved" above all — reaches them.
+   */
+  async reply(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): Promise<string> {
+    try {
+      return await this.append(conversationId, userId, activity, replyToId);
+    } catch (e) {
+      if (!isStorageRefused(e)) throw e;
+      this.log.warn({ err: e, conversationId }, 'web chat reply not stored: sent over the open streams only');
+      return this.streamOnly(conversationId, userId, activity, replyToId);
+    }
+  }
+
+  /** Stores and streams a bot activity (a reply, a proactive message); throws when it cannot be stored. */
   async append(conversationId: string, userId: string, activity: Partial<Activity>, replyToId?: string): Promise<string> {
     const withFiles = await this.storeAttachments(conversationId, activity);
     const timestamp = new Date().toISOString();

@@ -10,7 +10,7 @@ import { addressPseudonym, requestAddressKey } from '../../http/address';
 import { jsonBody, sendError } from '../../http/server';
 import { LOOSE_FILE_TTL_MS } from '../../services/AttachmentService';
 import { AttemptLog } from '../../services/attempts';
-import type { DirectLineChannel, UploadedFile } from './channel';
+import { NotStoredError, type DirectLineChannel, type UploadedFile } from './channel';
 import { authorize, baseUrl, cors, originAllowed } from './http';
 import { absolutize, ALLOWED_UPLOAD_TYPES, parseWatermark, safeFileName, sniffType } from './mapping';
 import { boundaryOf, MultipartError, parseMultipart } from './multipart';
@@ -85,6 +85,12 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     try {
       await handler(req, res);
     } catch (e) {
+      if (e instanceof NotStoredError) {
+        // Logged by the channel; the customer's windows were told it was not saved.
+        res.setHeader('Retry-After', '30');
+        if (!res.headersSent) sendError(res, 503, 'not_stored', 'the message could not be stored (the database refuses writes); try again later');
+        return;
+      }
       log.error({ err: e, route: req.getRoute()?.path }, 'direct line call failed');
       if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
     }

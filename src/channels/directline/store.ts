@@ -9,7 +9,7 @@ import { In, type DataSource } from 'typeorm';
 import type { Activity } from 'botbuilder';
 import { Attachment, DirectLineActivity, DirectLineConversation } from '../../../models';
 import { activityId } from './mapping';
-import { isUniqueViolation, sqlOf, toDate, type Sql } from '../../db/sql';
+import { isUniqueViolation, sqlOf, toDate, type Sql, type Statement } from '../../db/sql';
 
 export interface StoredActivity {
   seq: number;
@@ -82,19 +82,27 @@ export class DirectLineStore {
     return Number(row?.m ?? 0);
   }
 
-  /** Appends an activity built for its position; returns the stored form. */
-  append(conversationId: string, build: (id: string, seq: number) => Partial<Activity>): Promise<StoredActivity> {
+  /**
+   * Appends an activity built for its position; returns the stored form. `also` gives statements that are
+   * committed in the same transaction as the activity (the inbox entry of a customer's message).
+   */
+  append(conversationId: string, build: (id: string, seq: number) => Partial<Activity>, also?: (saved: StoredActivity) => Statement[]): Promise<StoredActivity> {
     return this.serial(conversationId, async () => {
       let seq = (this.lastSeq.get(conversationId) ?? (await this.maxSeq(conversationId))) + 1;
       for (let attempt = 0; ; attempt++) {
         const activity = build(activityId(conversationId, seq), seq);
         try {
-          await this.sql.run('INSERT INTO directline_activity ("conversationId", "seq", "activity") VALUES ($1, $2, $3)', [conversationId, seq, JSON.stringify(activity)]);
+          const touch = this.touch(conversationId);
+          await this.sql.batch([
+            { sql: 'INSERT INTO directline_activity ("conversationId", "seq", "activity") VALUES ($1, $2, $3)', params: [conversationId, seq, JSON.stringify(activity)] },
+            ...(touch ? [touch] : []),
+            ...(also ? also({ seq, activity }) : []),
+          ]);
           this.lastSeq.set(conversationId, seq);
           if (this.lastSeq.size > 50_000) this.lastSeq.clear();
-          await this.touch(conversationId);
           return { seq, activity };
         } catch (e) {
+          this.touchedAt.delete(conversationId);
           if (!isUniqueViolation(e) || attempt >= 8) throw e;
           seq = (await this.maxSeq(conversationId)) + 1; // another instance appended meanwhile
         }
@@ -102,12 +110,13 @@ export class DirectLineStore {
     });
   }
 
-  private async touch(conversationId: string): Promise<void> {
+  /** The conversation's `lastActivityAt` update when due (at most once a minute), or null. */
+  private touch(conversationId: string): Statement | null {
     const now = Date.now();
-    if (now - (this.touchedAt.get(conversationId) ?? 0) < 60_000) return;
+    if (now - (this.touchedAt.get(conversationId) ?? 0) < 60_000) return null;
     this.touchedAt.set(conversationId, now);
     if (this.touchedAt.size > 50_000) this.touchedAt.clear();
-    await this.sql.run('UPDATE directline_conversation SET "lastActivityAt" = $1 WHERE "id" = $2', [new Date(now), conversationId]);
+    return { sql: 'UPDATE directline_conversation SET "lastActivityAt" = $1 WHERE "id" = $2', params: [new Date(now), conversationId] };
   }
 
   /** Activities after watermark `after`, oldest first. */

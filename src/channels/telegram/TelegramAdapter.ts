@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { t } from '../../i18n/i18n';
 import { deliveryResultOf, execute } from './calls';
 import { CallbackDataCodec, fromActivity, localeHint, MAX_INBOUND_FILE_BYTES, toActivity, type InboundFile, type TelegramChannelData } from './mapping';
+import { isStorageRefused } from '../../db/sql';
 
 export interface TelegramAdapterOptions {
   /** grammY Api for replies (with auto-retry installed). */
@@ -59,7 +60,7 @@ export class TelegramAdapter extends BotAdapter {
     this.onTurnError = async (context, error) => {
       this.opts.log.error({ err: error, conversation: context.activity.conversation?.id }, 'telegram turn failed');
       try {
-        await context.sendActivity(t(context.activity.locale ?? 'pl', 'telegram.error'));
+        await context.sendActivity(t(context.activity.locale ?? 'pl', isStorageRefused(error) ? 'telegram.notSaved' : 'telegram.error'));
       } catch {
         // the apology itself failed: nothing more to do
       }

@@ -8,12 +8,14 @@ import { addDays, formatCubicMetres, formatDate } from '../src/domain/format';
 import { consumptionChartConfig, monthLabel, renderChartPng } from '../src/documents/charts';
 import { fileActivity, say, tr, turnInfo } from './context';
 import { requireAccount, values } from './steps';
+import type { MonthBucket } from '../src/services/ConsumptionService';
+import { namedPeriod } from './requests';
 import { withCard } from '../src/channels/cards';
 
-/** The period named in this turn, or the last 12 whole months. */
+/** The period named in this turn (see {@link namedPeriod}), or the last 12 whole months. */
 export function periodOf(info: ReturnType<typeof turnInfo>, defaultDays = 365): { from: string; to: string } {
-  const p = info.nlu?.entities.find((e) => e.type === 'period');
-  if (p?.type === 'period') return { from: p.from, to: p.to > info.today ? info.today : p.to };
+  const p = namedPeriod(info.nlu);
+  if (p) return { from: p.from, to: p.to > info.today ? info.today : p.to };
   return { from: addDays(info.today, -defaultDays), to: info.today };
 }
 
@@ -35,11 +37,21 @@ export class ConsumptionDialog extends WaterfallDialog {
           return step.endDialog();
         }
         const lines = [tr(step.context, 'consumption.header', { from: formatDate(from), to: formatDate(to), total: formatCubicMetres(report.totalLitres) })];
-        for (const m of report.months.slice(-12)) lines.push(`${monthLabel(m.month, info.locale)}: ${formatCubicMetres(m.litres)}${m.estimated ? ' *' : ''}`);
-        if (report.months.some((m) => m.estimated)) lines.push(tr(step.context, 'consumption.estimatedNote'));
-        if (report.previousYearTotalLitres !== null && report.previousYearTotalLitres > 0) {
-          const diff = Math.round(((report.totalLitres - report.previousYearTotalLitres) / report.previousYearTotalLitres) * 100);
-          lines.push(tr(step.context, diff >= 0 ? 'consumption.moreThanLastYear' : 'consumption.lessThanLastYear', { total: formatCubicMetres(report.previousYearTotalLitres), pct: Math.abs(diff) }));
+        const lastMeasured = report.months.map((m) => !m.noData).lastIndexOf(true);
+        // A month without readings is not "0,000 m³": the running month has no reading yet.
+        const monthLine = (m: MonthBucket, i: number) => `${monthLabel(m.month, info.locale)}: ${m.noData ? tr(step.context, i > lastMeasured ? 'consumption.noReadingYet' : 'consumption.noReadings') : `${formatCubicMetres(m.litres)}${m.estimated ? ' *' : ''}`}`;
+        const shown = report.months.slice(-12);
+        shown.forEach((m) => lines.push(monthLine(m, report.months.indexOf(m))));
+        if (shown.some((m) => m.estimated && !m.noData)) lines.push(tr(step.context, 'consumption.estimatedNote'));
+        const cmp = report.comparison;
+        if (cmp && cmp.previousYearTotalLitres > 0) {
+          const diff = Math.round(((cmp.totalLitres - cmp.previousYearTotalLitres) / cmp.previousYearTotalLitres) * 100);
+          const all = cmp.months.length === report.months.length;
+          const span = cmp.months.length === 1 ? monthLabel(cmp.months[0], info.locale) : `${monthLabel(cmp.months[0], info.locale)} – ${monthLabel(cmp.months[cmp.months.length - 1], info.locale)}`;
+          const key = `consumption.${diff >= 0 ? 'more' : 'less'}ThanLastYear${all ? '' : 'Part'}`;
+          lines.push(tr(step.context, key, { total: formatCubicMetres(cmp.previousYearTotalLitres), now: formatCubicMetres(cmp.totalLitres), pct: Math.abs(diff), months: span }));
+        } else if (report.previousYear) {
+          lines.push(tr(step.context, 'consumption.noComparison'));
         }
         const kind = /lini|line|лін/i.test(info.nlu?.text ?? '') ? 'line' : 'bar';
         const config = consumptionChartConfig({ months: report.months, previousYear: report.previousYear, kind, locale: info.locale });

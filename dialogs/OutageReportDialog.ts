@@ -5,7 +5,7 @@
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import { formatDate } from '../src/domain/format';
-import { say, tr, turnInfo } from './context';
+import { noteSubject, say, tr, turnInfo } from './context';
 import { PROMPT, attachmentsOf, promptWith } from './prompts';
 import { values } from './steps';
 import { foldDiacritics } from '../src/domain/streets';
@@ -18,6 +18,9 @@ export interface ReportOptions {
   /** 994 was already given in this turn. */
   emergencySaid?: boolean;
 }
+
+/** The place is the customer's own building ("u mnie w piwnicy", "pękła rura przed blokiem"). */
+const AT_HOME = /u mnie|w domu|w mieszkaniu|w bloku|w budynku|w piwnicy|(?:przed|pod|przy|obok|za) (?:moim |naszym )?(?:blokiem|domem|budynkiem|kamienic\w*)|na (?:naszym|moim) podworku|at home|my flat|(?:outside|in front of) (?:my|our) (?:house|building|block)|вдома|у квартир|біля (?:мого |нашого )?будинку/;
 
 export class OutageReportDialog extends WaterfallDialog {
   constructor(app: App) {
@@ -32,7 +35,7 @@ export class OutageReportDialog extends WaterfallDialog {
         const addr = info.nlu?.entities.find((e) => e.type === 'address');
         // The place as the customer put it ("róg Stawowej i Dworcowej, przy kiosku" says more than the street).
         if (addr?.type === 'address') return step.next(info.nlu?.text && info.nlu.text.length <= 200 ? info.nlu.text : `${addr.street}${addr.building ? ' ' + addr.building : ''}`);
-        if (info.customerId && /u mnie|w domu|w mieszkaniu|w bloku|w budynku|w piwnicy|at home|my flat|вдома|у квартир/.test(foldDiacritics(info.nlu?.text ?? ''))) {
+        if (info.customerId && AT_HOME.test(foldDiacritics(info.nlu?.text ?? ''))) {
           const [sp] = await app.services.customers.servicePoints(info.customerId);
           if (sp) return step.next(`${sp.street} ${sp.building}${sp.apartment ? '/' + sp.apartment : ''}`);
         }
@@ -56,6 +59,7 @@ export class OutageReportDialog extends WaterfallDialog {
           urgent: true, location: String(v.place), attachmentIds,
         });
         app.events.emit('case.created', c);
+        noteSubject(step.context, { task: 'outage.report', caseNumber: c.caseNumber });
         await say(step.context, 'report.filed', { caseNumber: c.caseNumber, due: formatDate(c.dueAt) });
         return step.endDialog(c.caseNumber);
       },

@@ -6,15 +6,15 @@ import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { App } from '../src/app';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, promptWith } from './prompts';
-import { addressFrom } from './address';
+import { addressFrom, type TypedAddress } from './address';
 
 export class OutageSubscribeDialog extends WaterfallDialog {
   constructor(app: App) {
     super('outage.subscribe', [
       async (step) => {
         const info = turnInfo(step.context);
-        const named = info.nlu?.entities.find((e) => e.type === 'address');
-        if (named?.type === 'address') return step.next(`${named.street} ${named.building ?? ''}`.trim());
+        const named = info.nlu?.entities.some((e) => e.type === 'address') ? addressFrom(app, info.nlu.text, info.nlu) : null;
+        if (named) return step.next(named);
         if (info.customerId) {
           const sps = await app.services.customers.servicePoints(info.customerId);
           if (sps.length) {
@@ -27,7 +27,7 @@ export class OutageSubscribeDialog extends WaterfallDialog {
       },
       async (step) => {
         const info = turnInfo(step.context);
-        const a = addressFrom(app, String(step.result ?? ''));
+        const a = typeof step.result === 'object' && step.result !== null ? (step.result as TypedAddress) : addressFrom(app, String(step.result ?? ''));
         if (!a) {
           await say(step.context, 'outages.badAddress', {}, [], { refusal: 'notUnderstood' });
           return step.endDialog(false);

@@ -6,6 +6,10 @@ import { PROMPT, promptWith } from './prompts';
 import { matchChoice } from './parsing';
 import type { TaskOptions } from './router';
 import { values } from './steps';
+import { foldDiacritics } from '../src/domain/streets';
+
+/** Asking to stop every alert at once. */
+const ALL_RE = /\b(?:wszystk\w*|wszedzie|kazd\w*|all|every|everything)\b|усі|всі/;
 
 export class OutageUnsubscribeDialog extends WaterfallDialog {
   constructor(app: App) {
@@ -23,7 +27,8 @@ export class OutageUnsubscribeDialog extends WaterfallDialog {
           await say(step.context, n ? 'unsubscribe.done' : 'unsubscribe.none');
           return step.endDialog();
         }
-        if (subs.length === 1) {
+        // "wypisz mnie ze wszystkich alertów": all of them, without asking which.
+        if (subs.length === 1 || ALL_RE.test(foldDiacritics(info.nlu?.text ?? ''))) {
           await app.services.outages.unsubscribe(info.chat.id);
           await say(step.context, 'unsubscribe.done');
           return step.endDialog();

@@ -11,7 +11,7 @@ import { parseDataUrl } from '../src/channels/dataUrl';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, ask, attachmentsOf, isYes, promptWith } from './prompts';
 import { matchChoice } from './parsing';
-import { isCorrection } from './slots';
+import { isCorrection, meterKindOf } from './slots';
 import { requireAccount, values } from './steps';
 import { READING_PHOTO, photosOf, storeReadingFiles } from './ReadingPhotoDialog';
 
@@ -38,9 +38,39 @@ export async function savePhotos(app: App, chatId: number, photos: { contentUrl?
   return ids;
 }
 
+/** A reading said for one meter of several, waiting its turn. */
+interface PlannedReading {
+  meterId: number;
+  litres: number;
+}
+
+/**
+ * Several readings in one message, each after its meter's word ("główny 939,282, ogrodowy
+ * podlicznik 94,338"), in the order said; null unless every value has a meter of its own. A value
+ * without a word is the main meter's when the other one is named.
+ */
+export function readingsByMeter(text: string, said: { litres: number; text: string }[], meters: { id: number; kind: string }[]): PlannedReading[] | null {
+  if (said.length < 2 || said.length > meters.length) return null;
+  let from = 0;
+  const kinds: ('main' | 'submeter' | null)[] = [];
+  for (const v of said) {
+    const at = text.indexOf(v.text, from);
+    if (at < 0) return null;
+    kinds.push(meterKindOf(text.slice(from, at)));
+    from = at + v.text.length;
+  }
+  if (kinds.filter((k) => k === null).length === 1 && kinds.includes('submeter')) kinds[kinds.indexOf(null)] = 'main';
+  const ids = kinds.map((k) => meters.find((m) => m.kind === k)?.id);
+  if (ids.some((id) => id === undefined) || new Set(ids).size !== ids.length) return null;
+  return said.map((v, i) => ({ meterId: ids[i] as number, litres: v.litres }));
+}
+
 async function saved(step: WaterfallStepContext, litres: number): Promise<DialogTurnResult> {
   const { today } = turnInfo(step.context);
   await say(step.context, 'reading.saved', { value: formatCubicMetres(litres), date: formatDate(today), counts: formatDate(addDays(nextBillingDate(today), 5)) });
+  // The next meter's reading said in the same message goes the same way (checked, maybe confirmed, saved).
+  const [next, ...rest] = (values(step).planned as PlannedReading[] | undefined) ?? [];
+  if (next) return step.replaceDialog(READING_VALUE, { customerId: values(step).customerId, meterId: next.meterId, litres: next.litres, planned: rest });
   return step.endDialog(true);
 }
 
@@ -108,6 +138,15 @@ export class ReadingSubmitDialog extends WaterfallDialog {
         const info = turnInfo(step.context);
         const preset = info.nlu?.entities.find((e) => e.type === 'meterValue');
         if (preset?.type === 'meterValue') v.presetLitres = preset.litres;
+        const said = (info.nlu?.entities ?? []).flatMap((e) => (e.type === 'meterValue' ? [e] : []));
+        const plan = info.nlu ? readingsByMeter(info.nlu.text, said, meters) : null;
+        if (plan) {
+          const [first, ...rest] = plan;
+          v.presetLitres = first.litres;
+          v.planned = rest;
+          v.meterIds = [first.meterId];
+          return step.next(null);
+        }
         const photos = attachmentsOf(step.context.activity);
         if (photos.length) v.photoId = await storeReadingFiles(app, info.chat.id, photos);
         v.meterIds = meters.map((m) => m.id);

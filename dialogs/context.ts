@@ -50,9 +50,12 @@ export function takeOffer(ctx: TurnContext): { intent: string; text?: string } |
 
 const SUBJECT = Symbol('kropla.subject');
 
-/** What a task dealt with, told by the dialog itself (the invoice it sent), for follow-ups ("a wrzuć mi ją w pdf"). */
+/** What a task dealt with, told by the dialog itself (the invoice it sent, the case it filed), for follow-ups ("a wrzuć mi ją w pdf"). */
 export interface TaskSubject {
   invoiceNumber?: string;
+  /** A case the task filed (with the task), e.g. an urgent report whose details may follow. */
+  caseNumber?: string;
+  task?: string;
 }
 
 /** Notes what this turn's task was about (kept as the conversation's context at the end of the turn). */

@@ -13,6 +13,8 @@ export function parseYesNo(text: string): boolean | null {
   const n = norm(text);
   if (!n) return null;
   if (YES.includes(n)) return true;
+  // Silesian "ja" / "jo" is a yes when it stands alone or before a comma ("ja, tak", "jo, zgłoś"); "ja nie wiem" is not.
+  if (/^\s*(?:ja|jo)\s*(?:$|[,.!]|\s+tak\b)/i.test(foldDiacritics(text))) return true;
   if (NO.includes(n)) return false;
   const words = n.split(' ');
   // "tak, poproszę" is yes; "nie mam wody na Mikołowskiej" is not an answer at all.

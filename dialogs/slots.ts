@@ -58,15 +58,25 @@ function meterNumbers(text: string): number[] {
 const SUBMETER_RE = /podlicznik|pod licznik|ogrod|ogrod|dzialk|podlewan|sub-?meter|garden|second meter|субліч|садов|полив/;
 const MAIN_RE = /glown|glowny|main|domow|w domu|mieszkani|основн|головн/;
 
+/** The meter a label names ("główny", "ogrodowy podlicznik"), or null. */
+export function meterKindOf(label: string): 'main' | 'submeter' | null {
+  const n = norm(label);
+  return SUBMETER_RE.test(n) ? 'submeter' : MAIN_RE.test(n) ? 'main' : null;
+}
+
 /** Complaint categories by what people say about them (order as COMPLAINT_CATEGORIES). */
 const CATEGORY_WORDS: Array<[string, RegExp]> = [
   ['invoice', /faktur|rachun|oplat|naliczy|za duzo|za wysok|kwot|zaplac|rozlicz|invoice|bill|charge|рахун|фактур|платіж|нарах/],
   ['meter', /licznik|wodomierz|odczyt|meter|reading|лічильн|показ/],
   ['water_quality', /jakosc|brazow|rdzaw|mętn|metn|zolt|smierdz|smak|zapach|brudn|kolor|osad|chlor|quality|brown|rusty|smell|cloudy|dirty|якіст|брудн|іржав|запах|колір|каламут/],
   ['pressure', /cisnien|slabo leci|ledwo leci|kapie|pressure|тиск/],
-  ['staff', /pracownik|obsług|obslug|monter|inkasent|konsultant|niemil|niegrzecz|staff|employee|rude|працівник|персонал/],
+  ['staff', /pracownik|obsług|obslug|monter|inkasent|konsultant|niemil|niegrzecz|robotni|fachowc|ekipa|staff|employee|worker|fitter|technician|plumber|installer|rude|працівник|персонал|майстер/],
   ['other', /inne|cos innego|other|інше/],
 ];
+/** Nobody came at the agreed time: the service, whatever the visit was for. */
+const NO_SHOW_RE = /nikt (?:sie )?nie (?:przyszed|przyjecha|pojawi|zjawi)|nie przyszed\w*|nie przyjecha\w*|no one (?:came|showed)|nobody (?:came|showed)|didn.?t (?:come|show)|ніхто не прийш/;
+/** Damage done to property ("koparką rozwalili płot", "a floor tile is cracked"): a claim, filed as another matter whoever did it. */
+const DAMAGE_RE = /zniszcz|rozwal|uszkodz|zepsul|popsul|szkod|pekniet|zalal\w* (?:mi |nam )?(?:lazienk|mieszkan|piwnic|podlog)|damage|broke|cracked|ruined|flooded|пошкод|зламал/;
 
 /** Contact preferences by their words (order chat, email, phone). */
 const CONTACT_WORDS: Array<[string, RegExp]> = [
@@ -77,7 +87,9 @@ const CONTACT_WORDS: Array<[string, RegExp]> = [
 
 function choiceByWords(n: string, titles: string[], words: Array<[string, RegExp]>, keys: string[]): string | null {
   const hits = words.filter(([, re]) => re.test(n)).map(([k]) => k);
-  // The most specific hit wins: "faktura za wodę jest za wysoka" is about the invoice, "brązowa woda" about quality.
+  if (words === CATEGORY_WORDS && NO_SHOW_RE.test(n)) hits.unshift('staff');
+  if (words === CATEGORY_WORDS && DAMAGE_RE.test(n)) hits.unshift('other');
+  // The most specific hit wins: "faktura za wodę jest za wysoka" is about the invoice, "brązowa woda" about quality, damage is a claim.
   const k = hits.find((h) => h === 'water_quality') ?? hits.find((h) => h === 'pressure') ?? hits[0];
   if (!k) return null;
   const i = keys.indexOf(k);
@@ -154,7 +166,7 @@ const READERS: Record<Slot, Reader> = {
     if (i.mode === 'prefill') return null;
     if (i.answers === 'neighbours') {
       const n = norm(i.text);
-      if (/(tez nie|tez brak|nikt nie ma|nikt w|caly blok|calym bloku|calym budynku|cala ulic|nigdzie|u wszystkich|neither|nobody|whole building|ніде|ні в кого)/.test(n)) return true;
+      if (/(tez nie|tez brak|tyz niy|nikt nie ma|nikt niy ma|nikt w|caly blok|calym bloku|calym budynku|cal\w* ulic|cal\w* blok|niy mo|niy majo|nigdzie|u wszystkich|neither|nobody|whole (?:building|street)|ніде|ні в кого)/.test(n)) return true;
       if (/(sasiedzi maja|sasiad\w* (ma|maja|jest)|u sasiad\w* (jest|leci|normalnie)|tylko u mnie|tylko w moim|u nich jest|neighbou?rs have|only (my|in my)|тільки в мене)/.test(n)) return false;
     }
     if (i.titles.length) {

@@ -26,6 +26,7 @@ import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
 import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
 import { photosOf } from '../../dialogs/ReadingPhotoDialog';
 import { cuedTask } from '../../dialogs/cues';
+import { addDetailsToReport } from '../../dialogs/reportDetails';
 
 /** A photo captioned with this is a meter reading to read from the photo. */
 const PHOTO_READING = /\bodczyt|meter reading|показник/i;
@@ -114,6 +115,7 @@ export class KroplaBot extends ActivityHandler {
     const dc = await this.dialogs.createContext(ctx);
     if (!dc.activeDialog && (await this.answerToOpenCase(ctx, info))) return;
     if (!dc.activeDialog && (await engagementTurn(dc, this.app, info))) return;
+    if (!dc.activeDialog && (await addDetailsToReport(this.app, ctx, info.nlu, prefs.context, info.now, TASK_INTENTS))) return;
 
     const folded = foldDiacritics(text).replace(/[!.]+$/, '');
     if (PHOTO_READING.test(folded) && photosOf(ctx.activity).length && !(dc.activeDialog && dc.stack[0].id.startsWith('reading.submit'))) {
@@ -145,8 +147,9 @@ export class KroplaBot extends ActivityHandler {
       }
     }
     await this.afterTurn(dc, info, prefs);
-    // The invoice a dialog sent or told about this turn is what a follow-up ("a wrzuć mi ją w pdf") means.
+    // What a dialog dealt with this turn is what a follow-up means: the invoice it sent ("a wrzuć mi ją w pdf"), the report it filed (its details).
     const subject = noteOf(ctx);
+    if (subject?.caseNumber && subject.task) prefs.context = { ...prefs.context, task: subject.task, caseNumber: subject.caseNumber, at: info.now.toISOString() };
     if (subject?.invoiceNumber && prefs.context) prefs.context = { ...prefs.context, invoiceNumber: subject.invoiceNumber, at: info.now.toISOString() };
     if (dc.activeDialog) markPromptWaiting(ctx);
     await this.prefs.set(ctx, prefs);

@@ -24,6 +24,8 @@ export interface MonthlyLitres {
   /** `YYYY-MM` */
   month: string;
   litres: number;
+  /** No reading covers the month yet: drawn as a gap, not as zero. */
+  noData?: boolean;
 }
 
 export interface ConsumptionChartInput {
@@ -102,7 +104,8 @@ export function consumptionChartConfig(input: ConsumptionChartInput): KroplaChar
     {
       type: kind,
       label: t(locale, 'documents.chart.consumption'),
-      data: months.map((m) => toM3(m.litres)),
+      // Chart.js draws null as a gap; its types want numbers.
+      data: months.map((m) => (m.noData ? null : toM3(m.litres))) as number[],
       backgroundColor: kind === 'bar' ? CHART_COLOURS.currentFill : CHART_COLOURS.current,
       borderColor: CHART_COLOURS.current,
       borderWidth: kind === 'bar' ? 1 : 3,
@@ -113,7 +116,7 @@ export function consumptionChartConfig(input: ConsumptionChartInput): KroplaChar
     },
   ];
   if (input.previousYear && input.previousYear.length > 0) {
-    const prev = new Map(input.previousYear.map((m) => [m.month, m.litres]));
+    const prev = new Map(input.previousYear.filter((m) => !m.noData).map((m) => [m.month, m.litres]));
     const data = months.map((m) => {
       const litres = prev.get(previousYearMonth(m.month));
       return litres === undefined ? null : toM3(litres);

@@ -132,7 +132,7 @@ function findPeriods(f: string, today: Date, out: Span[]): void {
 
   // month ranges: od stycznia do marca [2025] / from January to March / з січня по березень
   const mrange = new RegExp(
-    `${NB}(?:od|from|between|з|вiд|від|с)\\s+(${MONTH_WORD})(?:\\s+(\\d{4}))?\\s*(?:do|to|and|until|till|по|до|-|–)\\s*(${MONTH_WORD})(?:\\s+(?:roku\\s+)?(\\d{4}))?${NA}`,
+    `${NB}(?:od|lod|from|between|з|вiд|від|с)\\s+(${MONTH_WORD})(?:\\s+(\\d{4}))?\\s*(?:do|to|and|until|till|po|по|до|-|–)\\s*(${MONTH_WORD})(?:\\s+(?:roku\\s+)?(\\d{4}))?${NA}`,
     'gu',
   );
   while ((m = mrange.exec(f))) {
@@ -145,8 +145,16 @@ function findPeriods(f: string, today: Date, out: Span[]): void {
     if (!m[2] && m1 > m2) y1 = y2 - 1;
     add(m.index, m.index + m[0].length, iso(y1, m1, 1), iso(y2, m2, lastDay(y2, m2)), 6);
   }
+  // a month a year back: "w listopadzie rok temu", "w marcu zeszłego roku", "November last year"
+  const mback = new RegExp(`(?<![\\p{L}\\p{N}])(?:(?:w|we|za|in|for|у|в)\\s+)?(${MONTH_WORD})\\s+(?:rok temu|sprzed roku|(?:zeszlego|ubieglego|poprzedniego) roku|last year|a year ago|рік тому|минулого року)${NA}`, 'gu');
+  while ((m = mback.exec(f))) {
+    const mo = monthOf(m[1]);
+    if (!mo) continue;
+    const y = ty - 1;
+    add(m.index, m.index + m[0].length, iso(y, mo, 1), iso(y, mo, lastDay(y, mo)), 7);
+  }
   // open range: od stycznia → today
-  const mfrom = new RegExp(`${NB}(?:od|since|from|з|від|вiд)\\s+(${MONTH_WORD})(?:\\s+(\\d{4}))?${NA}`, 'gu');
+  const mfrom = new RegExp(`${NB}(?:od|lod|since|from|з|від|вiд)\\s+(${MONTH_WORD})(?:\\s+(\\d{4}))?${NA}`, 'gu');
   while ((m = mfrom.exec(f))) {
     const m1 = monthOf(m[1]);
     if (!m1) continue;
@@ -167,14 +175,16 @@ function findPeriods(f: string, today: Date, out: Span[]): void {
 
   // relative periods
   const rel: [RegExp, () => [string, string] | null][] = [
-    [R(String.raw`(?:za\s+|w\s+|przez\s+)?(?:ostatni|ostatnie|ostatnich|ostatnim)\s+(?:pol|poltora)\s+roku|(?:last|past)\s+(?:half\s+(?:a\s+)?year|six\s+months)|(?:за\s+)?(?:останні|останнє|остан\p{L}*)\s+(?:пів|півроку)\s*(?:року)?`, 'gu'), () => [iso(...addMonths(ty, tm, td, -6)), todayIso]],
+    [R(String.raw`(?:za\s+|w\s+|przez\s+|z\s+)?(?:ostatni|ostatnie|ostatnich|ostatnim|ostatniego)\s+(?:pol\s*roku|polrocz\p{L}*)|(?:przez|od)\s+pol\s*roku|(?:last|past)\s+(?:half\s+(?:a\s+)?year|six\s+months)|(?:за\s+)?(?:останні|останнє|остан\p{L}*)\s+(?:пів|півроку)\s*(?:року)?`, 'gu'), () => [iso(...addMonths(ty, tm, td, -6)), todayIso]],
+    [R(String.raw`(?:za\s+|w\s+|przez\s+|z\s+)?(?:ostatni|ostatnie|ostatnich|ostatnim|ostatniego)\s+poltora\s+roku|(?:last|past)\s+(?:year\s+and\s+a\s+half|eighteen\s+months)`, 'gu'), () => [iso(...addMonths(ty, tm, td, -18)), todayIso]],
     [R(String.raw`(?:za\s+|w\s+|przez\s+)?(?:ostatni|ostatnie|ostatnich|ostatnim)\s+(\d+|\p{L}+)\s+(?:miesiac\p{L}*|mies\.?)|(?:last|past|previous)\s+(\d+|\p{L}+)\s+months?|(?:за\s+)?(?:останні|останніх|остан\p{L}*)\s+(\d+|\p{L}+)\s+місяц\p{L}*`, 'gu'), () => null],
-    [R(String.raw`(?:za\s+|w\s+|przez\s+)?(?:ostatni|ostatnie|ostatnich|ostatnim)\s+(\d+|\p{L}+)\s+(?:lat|lata)|(?:last|past|previous)\s+(\d+|\p{L}+)\s+years|(?:за\s+)?(?:останні|останніх|остан\p{L}*)\s+(\d+|\p{L}+)\s+(?:років|роки)`, 'gu'), () => null],
+    [R(String.raw`(?:za\s+|w\s+|przez\s+)?(?:ostatni|ostatnie|ostatnich|ostatnim)\s+(\d+|\p{L}+)\s+(?:lata|lat)|(?:last|past|previous)\s+(\d+|\p{L}+)\s+years|(?:за\s+)?(?:останні|останніх|остан\p{L}*)\s+(\d+|\p{L}+)\s+(?:років|роки)`, 'gu'), () => null],
     [R(String.raw`(?:za\s+|w\s+|przez\s+)?(?:ostatni|ostatniego|ostatnim)\s+(?:rok|roku)|ostatnie\s+12\s+miesiecy|(?:in\s+|over\s+)?(?:the\s+)?(?:past|last)\s+(?:12\s+months|twelve\s+months)|(?:the\s+|over\s+the\s+|in\s+the\s+)(?:past|last)\s+year|past\s+year|(?:за\s+)?останній\s+рік`, 'gu'), () => [iso(...addMonths(ty, tm, td, -12)), todayIso]],
-    [R(String.raw`(?:za\s+|w\s+)?(?:zeszly|zeszlym|zeszlego|poprzedni|poprzednim|poprzedniego|ubiegly|ubieglym|ubieglego)\s+(?:rok|roku)|(?:za\s+|w\s+)?(?:rok|roku)\s+(?:zeszly|poprzedni|ubiegly)|last\s+year|previous\s+year|(?:за\s+|у\s+|в\s+)?(?:минулий|минулого|минулому)\s+(?:рік|року|році)`, 'gu'), () => [iso(ty - 1, 1, 1), iso(ty - 1, 12, 31)]],
-    [R(String.raw`(?:w\s+|za\s+)?(?:tym|biezacym|ten|obecnym)\s+(?:roku|rok)|this\s+year|(?:за\s+|у\s+|в\s+)?(?:цього|цей|цьому|поточн\p{L}*)\s+(?:року|рік|році)`, 'gu'), () => [iso(ty, 1, 1), todayIso]],
+    [R(String.raw`(?:za\s+|w\s+)?(?:zeszly|zeszlym|zeszlego|poprzedni|poprzednim|poprzedniego|ubiegly|ubieglym|ubieglego)\s+(?:rok|roku)|(?:za\s+|w\s+)?(?:roku|rok)\s+(?:zeszly|poprzedni|ubiegly)|last\s+year|previous\s+year|(?:за\s+|у\s+|в\s+)?(?:минулий|минулого|минулому)\s+(?:рік|року|році)`, 'gu'), () => [iso(ty - 1, 1, 1), iso(ty - 1, 12, 31)]],
+    [R(String.raw`(?:w\s+|za\s+|z\s+)?(?:tym|tego|biezacym|biezacego|ten|obecnym|obecnego)\s+(?:roku|rok)|this\s+year|(?:за\s+|у\s+|в\s+)?(?:цього|цей|цьому|поточн\p{L}*)\s+(?:року|рік|році)`, 'gu'), () => [iso(ty, 1, 1), todayIso]],
     [R(String.raw`(?:za\s+|w\s+)?(?:zeszly|zeszlym|zeszlego|poprzedni|poprzednim|poprzedniego|ubiegly|ubieglym|ubieglego|ostatni|ostatnim|ostatniego)\s+(?:miesiac|miesiacu|miesiaca)|(?:last|previous|past)\s+month|(?:за\s+|у\s+|в\s+)?(?:минулий|минулого|минулому|останній)\s+(?:місяць|місяця|місяці)`, 'gu'), () => { const [y, mo] = addMonths(ty, tm, 1, -1); return [iso(y, mo, 1), iso(y, mo, lastDay(y, mo))]; }],
-    [/(?:w\s+|za\s+)?(?:tym|biezacym|ten|obecnym)\s+(?:miesiacu|miesiac)|this\s+month|(?:за\s+|у\s+|в\s+)?(?:цього|цей|цьому|поточн\p{L}*)\s+(?:місяця|місяць|місяці)/gu, () => [iso(ty, tm, 1), todayIso]],
+    [/(?:w\s+|za\s+|z\s+)?(?:tym|tego|biezacym|biezacego|ten|obecnym)\s+(?:miesiacu|miesiac|miesiaca)|this\s+month|(?:за\s+|у\s+|в\s+)?(?:цього|цей|цьому|поточн\p{L}*)\s+(?:місяця|місяць|місяці)/gu, () => [iso(ty, tm, 1), todayIso]],
+    [R(String.raw`(?:(?:w\s+tym\s+samym\s+czasie|wtedy|o\s+tej\s+porze)\s+)?(?:rok\s+temu|sprzed\s+roku)|(?:a\s+)?year\s+ago|рік\s+тому`, 'gu'), () => [iso(...addMonths(ty, tm, td, -24)), iso(...addMonths(ty, tm, td, -12))]],
   ];
   for (let i = 0; i < rel.length; i++) {
     const [re, fn] = rel[i];
@@ -182,10 +192,10 @@ function findPeriods(f: string, today: Date, out: Span[]): void {
     while ((m = re.exec(f))) {
       if (m.index > 0 && /[\p{L}\p{N}]/u.test(f[m.index - 1])) continue;
       let r = fn();
-      if (i === 1 || i === 2) {
+      if (i === 2 || i === 3) {
         const n = countOf(m[1] ?? m[2] ?? m[3] ?? '');
         if (!Number.isFinite(n) || n <= 0 || n > 120) continue;
-        r = [iso(...addMonths(ty, tm, td, i === 1 ? -n : -12 * n)), todayIso];
+        r = [iso(...addMonths(ty, tm, td, i === 2 ? -n : -12 * n)), todayIso];
       }
       if (r) add(m.index, m.index + m[0].length, r[0], r[1], 5);
     }
@@ -323,9 +333,14 @@ export function extractEntities(text: string, language: Lang, today: Date = new 
   const bare = /^\s*(?:(?:odczyt|stan|reading|показання|показники)\s*[:=-]?\s*)?[\d\s.,]+\s*(?:m3|m³|m\^3|м3|м³)?\s*$/u.test(f);
   const readingCtx = READING_CONTEXT.test(f) && !NOT_WATER.test(f);
   const meterRe = new RegExp(`${NB}${NUM}(?:\\s*(m3|m³|m\\^3|м3|м³|metr\\p{L}*\\s+szesc\\p{L}*|kubik\\p{L}*|cubic\\s+met\\p{L}*))?${NA}`, 'gu');
+  // hours ("na wtorek 8-12", "w godz. 8–15") are not readings
+  const hours: [number, number][] = [];
+  for (const h of f.matchAll(new RegExp(`${NB}([01]?\\d|2[0-4])(?::00)?\\s*[-–]\\s*([01]?\\d|2[0-4])(?::00)?${NA}`, 'gu'))) hours.push([h.index, h.index + h[0].length]);
   while ((m = meterRe.exec(f))) {
     const unit = Boolean(m[3]);
     if (!unit && !bare && !readingCtx) continue;
+    const at = m.index;
+    if (!unit && hours.some(([a, b]) => at >= a && at < b)) continue;
     const value = parseNumber(m[1] + (m[2] ? '.' + m[2] : ''));
     if (!Number.isFinite(value) || value > 999999) continue;
     spans.push({ start: m.index, end: m.index + m[0].length, prio: unit ? 7 : bare ? 6 : 2, entity: { type: 'meterValue', litres: Math.round(value * 1000), text: '' } });

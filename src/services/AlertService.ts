@@ -108,7 +108,8 @@ export class AlertService {
       : notice.kind === 'failure' ? t(locale, 'alert.failure', p) : t(locale, 'alert.planned', p);
     const lines = [head];
     if (revision !== 'ended') {
-      lines.push(t(locale, 'alert.details', p));
+      // Planned works have a planned end, not a repair ("usunięcie") of a failure.
+      lines.push(t(locale, notice.kind === 'failure' ? 'alert.details' : 'alert.plannedDetails', p));
       if (notice.tankerLocation) lines.push(t(locale, 'alert.tanker', p));
       lines.push(t(locale, 'alert.emergency'));
     }

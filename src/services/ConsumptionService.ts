@@ -8,6 +8,8 @@ export interface MonthBucket {
   litres: number;
   /** True when part of the month was interpolated between readings. */
   estimated: boolean;
+  /** True when no reading covers the month yet (the running month, or before the first reading): `litres` is 0 then, not a measurement. */
+  noData?: boolean;
 }
 
 export interface ConsumptionReport {
@@ -18,6 +20,11 @@ export interface ConsumptionReport {
   /** Same months a year earlier, when readings cover them. */
   previousYear: MonthBucket[] | null;
   previousYearTotalLitres: number | null;
+  /**
+   * Like with like: only the months that have data both in the period and a year earlier (`YYYY-MM`
+   * of the period), with both totals over those months; null when no month has data in both.
+   */
+  comparison: { months: string[]; totalLitres: number; previousYearTotalLitres: number } | null;
 }
 
 const DAY = 86_400_000;
@@ -76,7 +83,7 @@ export class ConsumptionService {
 
   private buckets(byMeter: Map<number, { time: number; litres: number }[]>, from: string, to: string): MonthBucket[] | null {
     const months = monthsOf(from, to);
-    const result: MonthBucket[] = months.map((m) => ({ month: m.month, litres: 0, estimated: false }));
+    const result: MonthBucket[] = months.map((m) => ({ month: m.month, litres: 0, estimated: false, noData: true }));
     let covered = false;
     for (const readings of byMeter.values()) {
       const exact = new Set(readings.map((r) => r.time));
@@ -86,17 +93,24 @@ export class ConsumptionService {
         if (a === null || b === null) return;
         covered = true;
         result[i].litres += Math.round(b - a);
+        result[i].noData = false;
         if (!exact.has(m.start) || !exact.has(m.end)) result[i].estimated = true;
       });
     }
-    return covered ? result : null;
+    return covered ? result.map(({ noData, ...b }) => (noData ? { ...b, noData } : b)) : null;
   }
 
   /** Consumption of the customer's main meters in [from, to], by calendar month. */
   async report(customerId: number, from: string, to: string): Promise<ConsumptionReport> {
     const byMeter = await this.mainMeterReadings(customerId);
-    const months = this.buckets(byMeter, from, to) ?? monthsOf(from, to).map((m) => ({ month: m.month, litres: 0, estimated: true }));
+    const months = this.buckets(byMeter, from, to) ?? monthsOf(from, to).map((m) => ({ month: m.month, litres: 0, estimated: true, noData: true }));
     const prev = this.buckets(byMeter, shiftYear(from, -1), shiftYear(to, -1));
+    // Compare only months measured in both years: a full year against two months of data says nothing.
+    const prevByMonth = new Map((prev ?? []).map((b) => [`${Number(b.month.slice(0, 4)) + 1}${b.month.slice(4)}`, b]));
+    const both = months.filter((b) => !b.noData && prevByMonth.get(b.month) && !prevByMonth.get(b.month)?.noData);
+    const comparison = both.length
+      ? { months: both.map((b) => b.month), totalLitres: both.reduce((s, b) => s + b.litres, 0), previousYearTotalLitres: both.reduce((s, b) => s + (prevByMonth.get(b.month)?.litres ?? 0), 0) }
+      : null;
     return {
       from,
       to,
@@ -104,6 +118,7 @@ export class ConsumptionService {
       totalLitres: months.reduce((s, m) => s + m.litres, 0),
       previousYear: prev,
       previousYearTotalLitres: prev ? prev.reduce((s, m) => s + m.litres, 0) : null,
+      comparison,
     };
   }
 }

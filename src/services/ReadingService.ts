@@ -1,7 +1,7 @@
 /** Meter readings: history, and submission by the customer with plausibility checks. */
 import type { DataSource } from 'typeorm';
 import { Meter, Reading, ServicePoint } from '../../models';
-import { daysBetween } from '../domain/format';
+import { addDays, daysBetween } from '../domain/format';
 import { EventService } from './EventService';
 
 export type SubmitOutcome =
@@ -90,7 +90,8 @@ export class ReadingService {
     const meter = await this.meterOf(customerId, meterId);
     if (!meter) return { status: 'not_found' };
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { status: 'invalid_date' };
-    const previous = await this.lastReading(meterId, date);
+    // Today's own reading is replaced, not compared with: a correction ("ma być 910,496, nie 910,696") may be lower.
+    const previous = await this.lastReading(meterId, addDays(date, -1));
     if (previous && litres < previous.valueLitres) return { status: 'lower_than_previous', previous };
     let dailyLitres: number | null = null;
     let suspicious = false;

@@ -43,6 +43,14 @@ function cardStrings(value: unknown, key = ''): string[] {
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => cardStrings(v, k));
   return [];
 }
+/** The alt texts of the images an Adaptive Card shows ("" for an image without one). */
+function cardImages(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(cardImages);
+  if (!value || typeof value !== 'object') return [];
+  const o = value as Record<string, unknown>;
+  const own = o.type === 'Image' && typeof o.url === 'string' ? [typeof o.altText === 'string' ? o.altText : ''] : [];
+  return [...own, ...Object.values(o).flatMap(cardImages)];
+}
 /** What the customer reads in a reply: its text and, where the answer is shown as a card, the card's text. */
 const textOf = (r: Reply): string =>
   fold([r.activity.text ?? '', ...(r.activity.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').flatMap((a) => cardStrings(a.content))].join('\n'));
@@ -154,7 +162,9 @@ const CHECKS: Record<string, Evaluator> = {
   async consumption_shown(c, s) {
     const texty = anyReply(s, (x) => (x.match(/m³|m3/g) ?? []).length >= 2);
     if (!texty) return 'no reply gives consumption figures';
-    if (c.chart && !attachments(s).some((a) => (a.contentType ?? '').startsWith('image/') && !/qr/i.test(a.name ?? ''))) return 'no chart image was sent';
+    // Web Chat gets the chart inside the answer card (cards.ts drops the separate file there): an Image in the card counts, a QR code does not.
+    const chartInCard = s.replies.some((r) => (r.activity.attachments ?? []).some((a) => a.contentType === 'application/vnd.microsoft.card.adaptive' && cardImages(a.content).some((alt) => !/qr/i.test(alt))));
+    if (c.chart && !chartInCard && !attachments(s).some((a) => (a.contentType ?? '').startsWith('image/') && !/qr/i.test(a.name ?? ''))) return 'no chart image was sent';
     return null;
   },
   async case_created(c, s) {

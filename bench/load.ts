@@ -114,7 +114,8 @@ class Instance {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
+    // A start may retrain the NLU model when the corpus changed (about a minute on a busy machine).
+    const deadline = Date.now() + 180_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
       try {
@@ -123,7 +124,10 @@ class Instance {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error('server did not start within 60 s');
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL'); // not left running behind the failed bench
+        throw new Error('server did not start within 180 s');
+      }
       await sleep(200);
     }
     return new Instance(url, child);

@@ -12,6 +12,10 @@
  * if (!q.admit()) return busyReply();
  * await q.run(() => bot.run(ctx));
  */
+import { performance as perfHooks } from 'node:perf_hooks';
+
+const loopUtilization = perfHooks.eventLoopUtilization;
+
 export interface TurnQueueOptions {
   concurrency: number;
   maxQueued: number;
@@ -22,6 +26,15 @@ export interface TurnQueueOptions {
 const LATE_TICK_MS = 100;
 const SUSTAINED_TICKS = 3;
 const SUSTAINED_MS = 400;
+
+/**
+ * Shedding as a steady share of messages (see {@link TurnQueue.control}): it grows by {@link SHED_STEP} every
+ * 100 ms while the loop is at least {@link BUSY_UTILIZATION} busy and half a late tick late, and falls by half
+ * that while it is not; at most {@link MAX_SHED}, so that some customers are still answered.
+ */
+const BUSY_UTILIZATION = 0.9;
+const SHED_STEP = 0.1;
+const MAX_SHED = 0.95;
 
 export class TurnQueue {
   private running = 0;
@@ -41,6 +54,9 @@ export class TurnQueue {
   private arrivalsNow = 0;
   private arrivalsBefore = 0;
   private lagTimer: NodeJS.Timeout | null = null;
+  /** The share of new web-chat messages turned away now (0–{@link MAX_SHED}), and the running count that spreads it. */
+  private shedShare = 0;
+  private shedCredit = 0;
 
   constructor(private readonly opts: TurnQueueOptions) {}
 
@@ -53,9 +69,16 @@ export class TurnQueue {
   watchEventLoop(): void {
     if (this.lagTimer) return;
     let expected = performance.now() + 100;
+    let last = performance.now();
+    let elu = loopUtilization();
     this.lagTimer = setInterval(() => {
       const now = performance.now();
-      this.tick(now, now - expected);
+      const lag = now - expected;
+      this.tick(now, lag);
+      const e = loopUtilization();
+      this.control(now, loopUtilization(e, elu).utilization, lag, now - last);
+      elu = e;
+      last = now;
       expected = now + 100;
     }, 100);
     this.lagTimer.unref();
@@ -73,6 +96,25 @@ export class TurnQueue {
       if (this.lateTicks++ === 0) this.lateSince = now - this.lagMs;
       this.lastLateAt = now;
     } else this.lateTicks = 0;
+  }
+
+  /**
+   * The steady part of overload control (exposed for tests): over the last `dtMs` the loop was `utilization`
+   * busy (0–1, `performance.eventLoopUtilization`) and its timer ran `lagMs` late. A loop nearly always busy
+   * and running late while customers keep writing cannot read its requests in time: the share of messages
+   * {@link shed} turns away grows; when the loop has room again it falls, more slowly. A binary rule alone
+   * (everything or nothing refused) flips with every on-time tick and lets the backlog build in between.
+   */
+  control(now: number, utilization: number, lagMs: number, dtMs: number): void {
+    const steps = Math.max(0, dtMs) / 100;
+    const busy = utilization >= BUSY_UTILIZATION && lagMs > (LATE_TICK_MS * this.scale) / 2 && this.demand(now) >= this.opts.concurrency;
+    this.shedShare = busy ? Math.min(MAX_SHED, this.shedShare + SHED_STEP * steps) : Math.max(0, this.shedShare - (SHED_STEP / 2) * steps);
+    if (this.shedShare === 0) this.shedCredit = 0;
+  }
+
+  /** The share of new messages {@link shed} turns away now, besides a sustained overload (all of them). */
+  get shedding(): number {
+    return this.shedShare;
   }
 
   /**
@@ -114,13 +156,18 @@ export class TurnQueue {
 
   /**
    * Whether a new message should be turned away before any work is done for it (nothing parsed or stored):
-   * while the loop has been late tick after tick as customers keep writing (see {@link overloadedAt}), the
-   * process cannot even read its requests in time, and storing each refused message with a busy reply
+   * all of them while the loop has been late tick after tick as customers keep writing (see {@link overloadedAt}),
+   * else the share {@link control} keeps while the loop is saturated. Then the process cannot read its requests
+   * in time, and storing each refused message with a busy reply
    * would cost nearly as much as answering it, so the backlog would only grow. A cheap refusal lets the
    * loop catch up. Counts the message as asked for (the demand stays visible) and as refused.
    */
   shed(now = performance.now()): boolean {
-    if (!this.overloadedAt(now)) return false;
+    if (!this.overloadedAt(now)) {
+      this.shedCredit += this.shedShare;
+      if (this.shedCredit < 1) return false;
+      this.shedCredit -= 1;
+    }
     this.arrivalsNow++;
     this.refused++;
     this.shedCount++;

@@ -109,6 +109,39 @@ describe('TurnQueue and a late event loop', () => {
     expect(q.overloadedAt(t0 + 2000 + 5 * 1200)).toBe(true);
   });
 
+  it('sheds a growing share of messages while the loop stays saturated and late, and fewer once it has room again', () => {
+    const q = new TurnQueue({ concurrency: 8, maxQueued: 100, maxWaitMs: 600 });
+    const t0 = performance.now();
+    const write = (at: number) => {
+      for (let i = 0; i < 8; i++) if (q.admit(at)) q.release(); // customers keep writing
+    };
+    const shedOf = (n: number, at: number) => Array.from({ length: n }, () => q.shed(at)).filter(Boolean).length;
+    write(t0);
+    q.control(t0, 1, 20, 100); // busy, but on time: nothing to shed
+    expect(q.shedding).toBe(0);
+    q.control(t0, 0.5, 300, 100); // late, but mostly idle (one slow job): nothing
+    expect(q.shedding).toBe(0);
+    for (let i = 1; i <= 5; i++) {
+      write(t0 + i * 100);
+      q.control(t0 + i * 100, 0.99, 80, 100); // saturated and late for half a second
+    }
+    expect(q.shedding).toBeCloseTo(0.5, 5);
+    expect(shedOf(100, t0 + 500)).toBe(50); // every other one, spread evenly
+    write(t0 + 1500);
+    q.control(t0 + 1500, 0.99, 80, 1000); // a long loop turn counts for its length
+    expect(q.shedding).toBe(0.95); // never all: some customers are still answered
+    expect(shedOf(100, t0 + 1500)).toBeGreaterThanOrEqual(94);
+    for (let i = 1; i <= 10; i++) q.control(t0 + 1500 + i * 100, 0.6, 5, 100); // room again: falls at half the pace
+    expect(q.shedding).toBeCloseTo(0.45, 5);
+    q.control(t0 + 4000, 0.6, 5, 2000);
+    expect(q.shedding).toBe(0);
+    expect(shedOf(100, t0 + 4000)).toBe(0);
+    // Nobody writing: a saturated loop (a long job) sheds nothing.
+    const quiet = new TurnQueue({ concurrency: 8, maxQueued: 100, maxWaitMs: 600 });
+    quiet.control(t0, 1, 500, 1000);
+    expect(quiet.shedding).toBe(0);
+  });
+
   it('refuses while the event loop runs late (CPU shortage) and admits again when it catches up', async () => {
     const q = new TurnQueue({ concurrency: 1, maxQueued: 100, maxWaitMs: 200 });
     q.watchEventLoop();

@@ -7,7 +7,7 @@ import { foldDiacritics } from '../src/domain/streets';
 import type { App } from '../src/app';
 import type { CaseCategory } from '../models/CaseRecord';
 import { formatDate } from '../src/domain/format';
-import { say, tr, turnInfo } from './context';
+import { noteSubject, say, tr, turnInfo } from './context';
 import { PROMPT, ask, attachmentsOf, isYes, promptWith } from './prompts';
 import { isCorrection, readYesNo, slotFromTurn } from './slots';
 import { matchChoice } from './parsing';
@@ -117,6 +117,7 @@ export class ComplaintDialog extends WaterfallDialog {
           contactPreference: String(v.contactPreference), contact: (v.contact as string | null) ?? null, attachmentIds,
         });
         app.events.emit('case.created', c);
+        noteSubject(step.context, { caseNumber: c.caseNumber });
         await say(step.context, 'complaint.filed', { caseNumber: c.caseNumber, due: formatDate(c.dueAt), days: app.config.caseAnswerDays });
         return step.endDialog(c.caseNumber);
       },

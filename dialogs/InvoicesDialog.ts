@@ -74,7 +74,7 @@ export class InvoicesDialog extends WaterfallDialog {
         const shown = list.slice(0, 6);
         const { unpaid } = await app.services.billing.balance(customerId, info.today);
         const latest = /ostatni|najnowsz|latest|last|newest|остан/.test(text);
-        if (asksIfPaid(text)) {
+        if (asksIfPaid(text) && !(FILES.test(text) && (period || latest))) {
           // "czy faktura z października jest opłacona?": the answer for each invoice asked about, then the PDF offer.
           const asked = period || latest ? shown.slice(0, period ? 6 : 1) : shown;
           for (const i of asked) await step.context.sendActivity(this.statusLine(step.context, i, unpaid, info.today));

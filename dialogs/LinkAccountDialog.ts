@@ -11,9 +11,18 @@ import { formatDateTime } from '../src/domain/format';
 import { say, tr, turnInfo } from './context';
 import { PROMPT, ask, promptWith } from './prompts';
 import { matchChoice } from './parsing';
+import { markSlotUsed, readSlot } from './slots';
 import type { TaskOptions } from './router';
 
 export const LINK_EMAIL = 'account.link.email';
+
+/** The e-mail route's options: the customer number already said, and whether the code was just e-mailed. */
+interface EmailRouteOptions {
+  customerNumber?: string;
+  codeAgain?: boolean;
+  /** The e-mailed code was mistyped: asked for again, with the terms already accepted. */
+  wrongCode?: boolean;
+}
 
 /** Tells the customer how redeeming went; true when linked. */
 export async function reportRedeem(step: WaterfallStepContext, outcome: RedeemOutcome): Promise<boolean> {
@@ -46,6 +55,13 @@ export class LinkAccountDialog extends WaterfallDialog {
         // A retry after a wrong code asks again; it never re-reads the code of the same message (one typo, one try).
         const given = opts.retry ? undefined : (opts.arg ?? info.nlu?.entities.find((e) => e.type === 'linkCode')?.text);
         if (given && normalizeLinkCode(given)) return step.next(given);
+        // The customer number said in the request ("chcę podpiąć konto, numer 100019"): the code goes by e-mail at once.
+        const nlu = info.nlu;
+        const number = !opts.retry && nlu ? readSlot('customerNumber', { text: nlu.text, nlu, titles: [], attachments: 0, mode: 'prefill' }) : null;
+        if (number !== null) {
+          markSlotUsed(step.context, 'customerNumber');
+          return step.replaceDialog(LINK_EMAIL, { customerNumber: String(number) });
+        }
         const options = promptWith('linkCode', tr(step.context, 'account.askCode'), tr(step.context, 'account.askCodeRetry'), [tr(step.context, 'account.noCodeButton')]);
         // After a wrong code, ask afresh: filling the slot from this same message would try the typo again.
         return opts.retry ? step.prompt(PROMPT.code, options) : ask(step, PROMPT.code, options);
@@ -66,10 +82,19 @@ export class LinkAccountDialog extends WaterfallDialog {
 export class LinkByEmailDialog extends WaterfallDialog {
   constructor(app: App) {
     super(LINK_EMAIL, [
-      async (step) => ask(step, PROMPT.customerNumber, promptWith('customerNumber', tr(step.context, 'account.askCustomerNumber'), tr(step.context, 'account.askCustomerNumberRetry'))),
+      async (step) => {
+        const said = (step.options as EmailRouteOptions | undefined)?.customerNumber;
+        if (said) return step.next(said);
+        return ask(step, PROMPT.customerNumber, promptWith('customerNumber', tr(step.context, 'account.askCustomerNumber'), tr(step.context, 'account.askCustomerNumberRetry')));
+      },
       async (step) => {
         const number = String(step.result).replace(/\s+/g, '');
         (step.values as { customerNumber?: string }).customerNumber = number;
+        // "nie mam kodu" right after it was e-mailed: it is on its way — asked for again, not e-mailed again.
+        const again = step.options as EmailRouteOptions | undefined;
+        if (again?.codeAgain || again?.wrongCode) {
+          return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, again.wrongCode ? 'account.typeCodeAgain' : 'account.codeOnItsWay'), tr(step.context, 'account.askCodeRetry'), [], { acceptAny: true }));
+        }
         const info = turnInfo(step.context);
         const address = activityAddress(step.context.activity);
         const locked = await app.services.links.chatLockedUntil(info.chat.channel, info.chat.userId, address);
@@ -90,12 +115,17 @@ export class LinkByEmailDialog extends WaterfallDialog {
         return step.prompt(PROMPT.code, promptWith('linkCode', tr(step.context, 'account.codeSent'), tr(step.context, 'account.askCodeRetry'), [], { acceptAny: true }));
       },
       async (step) => {
+        const opts = (step.options ?? {}) as EmailRouteOptions;
+        if (isNoCode(String(step.result ?? '')) && !opts.codeAgain) {
+          return step.replaceDialog(LINK_EMAIL, { customerNumber: (step.values as { customerNumber: string }).customerNumber, codeAgain: true });
+        }
         if (!normalizeLinkCode(String(step.result ?? ''))) {
           await say(step.context, 'account.codeNotRecognized', {}, [], { refusal: 'notUnderstood' });
           return step.replaceDialog(LINK_EMAIL);
         }
         (step.values as { code?: string }).code = String(step.result);
         const titles = [tr(step.context, 'account.acceptTerms'), tr(step.context, 'account.rejectTerms')];
+        if (opts.wrongCode) return step.next(titles[0]);
         return step.prompt(PROMPT.choice, promptWith('terms', tr(step.context, 'account.askTerms', { url: app.config.termsUrl }), tr(step.context, 'common.chooseButton'), titles, { titles }));
       },
       async (step) => {
@@ -107,7 +137,10 @@ export class LinkByEmailDialog extends WaterfallDialog {
         const info = turnInfo(step.context);
         const v = step.values as { code: string; customerNumber: string };
         const outcome = await app.services.links.redeem(info.chat.channel, info.chat.userId, v.code, { customerNumber: v.customerNumber, termsAccepted: true, address: activityAddress(step.context.activity) });
-        return step.endDialog(await reportRedeem(step, outcome));
+        const ok = await reportRedeem(step, outcome);
+        // A mistyped code (tries left): the code again, not the whole route.
+        if (!ok && outcome.status !== 'locked') return step.replaceDialog(LINK_EMAIL, { customerNumber: v.customerNumber, wrongCode: true });
+        return step.endDialog(ok);
       },
     ]);
   }

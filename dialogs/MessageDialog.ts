@@ -3,7 +3,7 @@ import { DialogReason, type DialogTurnResult, WaterfallDialog, type WaterfallSte
 import type { App } from '../src/app';
 import type { CaseCategory } from '../models/CaseRecord';
 import { formatDate } from '../src/domain/format';
-import { say, tr, turnInfo } from './context';
+import { noteSubject, say, tr, turnInfo } from './context';
 import { PROMPT, isYes, promptWith } from './prompts';
 import { onlyAnnounces, readYesNo, slotFromTurn } from './slots';
 import { foldDiacritics } from '../src/domain/streets';
@@ -69,6 +69,7 @@ export class MessageDialog extends WaterfallDialog {
           customerId: info.customerId, channel: info.chat.channel, chatId: info.chat.id,
         });
         app.events.emit('case.created', c);
+        noteSubject(step.context, { caseNumber: c.caseNumber });
         await say(step.context, 'message.sent', { caseNumber: c.caseNumber, due: formatDate(c.dueAt) });
         return step.endDialog(c.caseNumber);
       },

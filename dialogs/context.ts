@@ -53,7 +53,7 @@ const SUBJECT = Symbol('kropla.subject');
 /** What a task dealt with, told by the dialog itself (the invoice it sent, the case it filed), for follow-ups ("a wrzuć mi ją w pdf"). */
 export interface TaskSubject {
   invoiceNumber?: string;
-  /** A case the task filed (with the task), e.g. an urgent report whose details may follow. */
+  /** A case the task filed (with the task): an urgent report whose details may follow, a message that more words go into ("a odpowiedzcie mailem"). */
   caseNumber?: string;
   task?: string;
 }

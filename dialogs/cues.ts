@@ -14,7 +14,8 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['case.status', /\b(?:zglaszal|zglosil|zgloszon|skladal|zlozyl|pisal|wysylal|wyslal)\w*\b.{0,80}\b(?:czy ktos|czy cos|co z tym|co sie z tym|zajal|zajeli|zajmie|zalatwil|zalatwi|rozpatrz|naprawil|naprawi|usunel|usuneli|odpisal|odpowiedzial)|(?:co sie dzieje|co slychac|na jakim etapie|jak idzie|jaki jest status|status|co z|czy jest juz|czy rozpatrz|kiedy odpowie|what.?s happening with|status of)\s+(?:\w+\s+){0,3}(?:reklamac|sprawa|sprawy|sprawie|sprawa|zgloszeni|wiadomosci|pism|complaint|case|скарг|заяв)|(?:reklamac|sprawa|zgloszeni)\w*\s+(?:\w+\s+){0,3}(?:rozpatrzon|status|etap|odpowiedz)/, true],
   ['complaint.file', /reklamac|reklamow|zareklamow|\bskarg|complain|скарг/, true],
   ['submeter.legalization', /legaliz|do kiedy .*wazn|wazn\w* podlicznik/, false],
-  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун/, false],
+  // "faktury mają teraz przychodzić na x@y.pl": the e-invoice's address.
+  ['einvoice.activate', /e-?faktur|faktur\w* elektron|e-invoice|е-рахун|faktur\w*(?: \S+){0,5} na (?:\S+ )?\S+@|invoices?(?: \S+){0,5} to \S+@/, false],
   ['readings.history', /(?:jakie|historia|historie|historii|liste|lista|poprzednie|wczesniejsze|ostatnie|dawne|moje)\s+(?:\w+\s+)?odczyt|odczyty (?:z|za|w|od)\b|reading history|past readings|історі\w* показ/, false],
   // "wyłączcie te powiadomienia", "wypisz mnie z alertów": stopping alerts, before the words of turning them on.
   ['outage.unsubscribe', /(?:wylacz|wypisz|wypisac|wypisal|rezygnuj|zrezygnowa|anuluj|usun|stop)\w*\s+(?:\w+\s+){0,3}(?:powiadom|alert|sms|informacj\w* o (?:awari|wylacz))|(?:nie chce|nie potrzebuje)\s+(?:\w+\s+){0,2}(?:powiadom|alert)|unsubscribe|stop (?:the |these |all )?(?:alerts|notifications)|(?:turn|switch) off (?:the |these |all )?(?:alerts|notifications)|відписат|вимкн\w* (?:сповіщ|оповіщ)/, false],
@@ -32,6 +33,11 @@ const TASK_CUES: Array<[string, RegExp, boolean]> = [
   ['forms.download', /wniosek|wniosku|formularz|\bdruk|заяв/, false],
   ['reading.submit', /(stan|odczyt)\w* (licznika|wodomierza|podlicznika)|podaj\w* (stan|odczyt|licznik|wodomierz)/, false],
 ];
+
+/** The message names `intent` in words (its cue), whatever NLU guessed. */
+export function namesTask(folded: string, intent: string): boolean {
+  return TASK_CUES.some(([i, re]) => i === intent && re.test(folded));
+}
 
 /** An emergency happening now, not a story told ("zalało łazienkę" in a complaint is past). */
 export const HAPPENING_NOW = /teraz|wlasnie|leje sie|tryska|wyplywa|zalewa|right now|is (?:flooding|leaking|pouring)|зараз/;
@@ -66,6 +72,8 @@ export function cuedTask(nlu: NluResult, confident: boolean, opts: { loose?: boo
   // An invoice by its number ("prześlij FV/2026/11/000007"), or "is October's invoice paid?".
   if (lighter && (!confident || nlu.intent === 'None') && nlu.entities.some((e) => e.type === 'invoiceNumber')) return 'invoices.list';
   if (!confident && asksIfPaid(f) && (nlu.entities.some((e) => e.type === 'period') || /faktur|invoice|рахун/.test(f))) return 'invoices.list';
+  // "czy mam zapłacone za wrzesień?": a month's invoice status, even when NLU is sure it is the balance.
+  if (nlu.intent === 'balance.check' && asksIfPaid(f) && nlu.entities.some((e) => e.type === 'period')) return 'invoices.list';
   if (TO_THE_OFFICE.test(f) && !['complaint.file', 'outage.report', 'case.status', 'agent.handoff'].includes(nlu.intent) && !TASK_CUES.some(([i, re, strong]) => strong && i !== 'case.status' && re.test(f))) return 'message.send';
   // "Chcę złożyć reklamację… zalało nam łazienkę": a complaint about past damage, not an emergency now.
   const cue = (intent: string) => TASK_CUES.find(([i]) => i === intent)?.[1];

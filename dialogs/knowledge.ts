@@ -18,6 +18,8 @@ export interface KnowledgeEntry {
   /** A task offered after the answer (its intent). */
   offer?: string;
   source: string;
+  /** A task that shows the customer's own figures when the question is about their own account ("mam jakąś nadpłatę?" → the balance too). */
+  check?: string;
   /** Folded word stems that name this topic outright ("gotowk", "odset"): they lift the entry above a task. */
   cues?: string[];
 }

@@ -22,7 +22,7 @@ export interface RequestPart {
 }
 
 /** Where a message may be cut into requests: sentence ends, and words that join requests (a colon after a short heading, "odczyty na dziś: …", only introduces what follows). */
-const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|(?<!^\s*(?:\S+\s+){0,2}\S+):\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|jaki|jaka|jakie|na jakie|na jaki|na ktore|na ktory|ile|kiedy|gdzie|kto|co|podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz)\b)|\s+і\s+(?=(?:на\s+який|який|яка|яке|скільки|де|коли|як|чи)\s)/giu;
+const CUT = /(?<=[.?!;])\s+|\n+|,?\s+(?:no i|a takze|a także|oraz|i jeszcze|a jeszcze|a do tego|i od razu|a od razu|a przy okazji|i przy okazji|przy okazji|plus|and also|and|also|а також|і ще|також)\s+|,\s+(?:a|i)\s+|(?<!^\s*(?:\S+\s+){0,2}\S+):\s+|,\s+(?=(?:do kiedy|czy|jak|ile|kiedy|gdzie|kto|prosze|prosz\w*|chce|wlacz\w*|wysl\w*|przesl\w*|pokaz\w*|sprawdz\w*|zglos\w*|podaj\w*|odczyt|stan)\b)|\s+i\s+(?=(?:czy|jak|jaki|jaka|jakie|na jakie|na jaki|na ktore|na ktory|ile|kiedy|gdzie|kto|co)\b|(?:podaj|prosz|chc|wysl|przesl|pokaz|sprawdz|zglas|zglos|wlacz|dajcie|daj)\p{L}*)|\s+і\s+(?=(?:на\s+який|який|яка|яке|скільки|де|коли|як|чи)\s)/giu;
 
 /** Tasks whose words, told before a message to the office or a complaint, are only the story of it. */
 const STORY_OF_A_MESSAGE = ['invoices.list', 'balance.check', 'payment.info', 'consumption.report', 'readings.history', 'einvoice.activate'];
@@ -174,7 +174,7 @@ function followUpShape(text: string): boolean {
  * The last task again with what the follow-up adds (a period, a house number, a street), or null
  * when the message is not such a follow-up. The returned NLU result carries the merged entities.
  */
-export function resolveFollowUp(nlu: NluResult, context: ConversationContext | undefined, now: Date): { intent: string; nlu: NluResult } | null {
+export function resolveFollowUp(nlu: NluResult, context: ConversationContext | undefined, now: Date): { intent: string; nlu: NluResult; strong?: boolean } | null {
   if (!context || now.getTime() - Date.parse(context.at) > CONTEXT_MS) return null;
   const fixed = readingCorrection(nlu, context);
   if (fixed) return fixed;
@@ -213,6 +213,9 @@ export function resolveFollowUp(nlu: NluResult, context: ConversationContext | u
   }
   if (!intent && /(?:oplacon|zaplacon|paid|сплачен)/.test(f) && (period || context.task === 'invoices.list')) intent = 'invoices.list';
   if (!intent && /^(?:a |i )?(?:ile|how much|скільки)\b/.test(f) && ['balance.check', 'payment.info'].includes(context.task)) intent = 'balance.check';
+  // "nie, mam nowy mail: x@y.pl" after e-invoice was turned on: the e-invoice's new address.
+  // (It wins over NLU's guess: an address given right after the e-invoice is its address.)
+  if (!intent && context.task === 'einvoice.activate' && /\S@\S+\.\S/.test(nlu.text)) return { intent: 'einvoice.activate', nlu: { ...nlu, intent: 'einvoice.activate', score: 1 }, strong: true };
   // "a za co to?" after the amount due: the invoices it is made of.
   if (!intent && WHAT_FOR.test(f) && ['balance.check', 'payment.info'].includes(context.task)) intent = 'invoices.list';
   // "ok to wrzuć mi ją w pdf", "a wyślij ją mailem" after an invoice: that invoice again.

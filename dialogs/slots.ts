@@ -40,7 +40,7 @@ const EMAIL_RE = /[\p{L}0-9._%+-]+@[\p{L}0-9.-]+\.[\p{L}]{2,}/u;
 const PHONE_RE = /(?:\+?48[\s-]?)?(?<!\d)(\d{3}[\s-]?\d{3}[\s-]?\d{3}|\d{2}[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}|\d{2}[\s-]\d{2}[\s-]\d{2}[\s-]\d{3})(?!\d)/;
 
 /** Words that name the customer number. */
-const CUSTOMER_NUMBER_WORDS = /(?:numer\w*|nr) (?:\w+ )?klienta|customer (?:number|no)|client number|номер клієнта/;
+const CUSTOMER_NUMBER_WORDS = /(?:numer\w*|nr) (?:\w+ )?klienta|(?:numer|nr) (?:to |mam )?\d{6}\b|customer (?:number|no)|client number|номер клієнта/;
 
 /** The numbers in a sentence that could be a meter reading (decimal comma or point, "m3"). */
 function meterNumbers(text: string): number[] {

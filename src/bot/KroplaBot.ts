@@ -25,7 +25,7 @@ import { understand, questionHit } from '../../dialogs/understanding';
 import { knowledgeBase, type KnowledgeHit } from '../../dialogs/knowledge';
 import { contextOf, requestOfStory, resolveFollowUp, splitRequests } from '../../dialogs/requests';
 import { photosOf } from '../../dialogs/ReadingPhotoDialog';
-import { cuedTask } from '../../dialogs/cues';
+import { cuedTask, namesTask } from '../../dialogs/cues';
 import { addDetailsToReport } from '../../dialogs/reportDetails';
 
 /** A photo captioned with this is a meter reading to read from the photo. */
@@ -39,6 +39,15 @@ const ACT = 0.55;
 const WATER_RE = /wod|kanaliz|scie|sciek|wodomierz|licznik|podlicznik|rur|kran|hydrant|faktur|rachun|oplat|nadplat|odset|awari|ibok|bok\b|water|sewage|meter|pipe|tap|bill|invoice|вод|каналіз|лічильн|рахун|труб/;
 /** Requests that are not about water at all (writing, weather, jokes): out of scope even with "woda" in them. */
 const NOT_WATER_RE = /wiersz|piosenk|opowiadan|bajk|zart|dowcip|przepis na|pogod|horoskop|wypracowan|poem|joke|song|weather|вірш|пісн|погод/;
+
+/** A request made outright ("proszę o …", "chcę …", "I would like …"), not a question. */
+const REQUEST_RE = /^(?:\S+ ){0,3}?(?:prosze o|prosimy o|uprzejmie prosze|wnosze o|wnioskuje o|chce|chcialbym|chcialabym|chcemy|please|i would like|i.d like|i want|прошу|хочу)\b/;
+
+/** A question about the customer's own account ("czy mam…", "moja…", "do I have…"). */
+const OWN_ACCOUNT_RE = /(?:^|\s)(?:czy )?(?:mam|mamy|moj\p{L}*|nasz\p{L}*)(?:\s|$)|do i have|\bmy\b|чи є в мене|у мене/u;
+
+/** More about a case just filed: how to answer, or something to add. */
+const ADDITION_RE = /odpowiedz|odpisz|odezwij|kontakt|mailem|e-mailem|telefonicznie|zadzwon|dzwoncie|dopisz|dodam|dodaje|jeszcze jedno|zapomnial|reply|contact me|call me|by e-?mail|by phone|add that|відповід|зателефон/;
 
 /**
  * Where botbuilder-dialogs keeps a turn's memory-scope configuration (turn state). Without it every
@@ -150,7 +159,7 @@ export class KroplaBot extends ActivityHandler {
     // What a dialog dealt with this turn is what a follow-up means: the invoice it sent ("a wrzuć mi ją w pdf"), the report it filed (its details).
     const subject = noteOf(ctx);
     if (subject?.caseNumber && subject.task) prefs.context = { ...prefs.context, task: subject.task, caseNumber: subject.caseNumber, at: info.now.toISOString() };
-    if (subject?.invoiceNumber && prefs.context) prefs.context = { ...prefs.context, invoiceNumber: subject.invoiceNumber, at: info.now.toISOString() };
+    else if (subject && prefs.context) prefs.context = { ...prefs.context, ...subject, at: info.now.toISOString() };
     if (dc.activeDialog) markPromptWaiting(ctx);
     await this.prefs.set(ctx, prefs);
   }
@@ -279,7 +288,7 @@ export class KroplaBot extends ActivityHandler {
     }
     const follow = resolveFollowUp(nlu, prefs.context, info.now);
     const taskish = TASK_INTENTS.includes(nlu.intent) && nlu.score >= ACT;
-    if (follow && (!taskish || nlu.score < 0.8 || nlu.intent === follow.intent)) {
+    if (follow && (!taskish || nlu.score < 0.8 || nlu.intent === follow.intent || follow.strong)) {
       prefs.misses = 0;
       info.nlu = follow.nlu;
       await this.startTask(dc, follow.intent, info, prefs);
@@ -290,6 +299,13 @@ export class KroplaBot extends ActivityHandler {
       // Not ours: answered, but it counts as a miss (the next miss offers a person).
       prefs.misses = (prefs.misses ?? 0) + 1;
       await this.answerKnowledge(ctx, hit, prefs, false);
+      return;
+    }
+    const f = foldDiacritics(nlu.text);
+    // "proszę o rozłożenie zaległości na raty, …": not a question about the rules but the written request itself — a message to the office.
+    if (hit?.cued && hit.entry.offer === 'message.send' && REQUEST_RE.test(f) && !/\?\s*$/.test(nlu.text)) {
+      prefs.misses = 0;
+      await this.startTask(dc, 'message.send', info, prefs);
       return;
     }
     const asked = questionHit(nlu.text, nlu, info.locale);
@@ -303,6 +319,13 @@ export class KroplaBot extends ActivityHandler {
       await this.startTask(dc, story.intent, info, prefs);
       return;
     }
+    if (asked && rulesQuestion && asked.entry.offer && namesTask(f, asked.entry.offer)) {
+      // "na jakie konto i co wpisać w tytule?": the rules answer, and the task the message also asks for.
+      prefs.misses = 0;
+      await this.answerKnowledge(ctx, asked, prefs, true);
+      await this.startTask(dc, asked.entry.offer, info, prefs);
+      return;
+    }
     if (cued && !rulesQuestion) {
       prefs.misses = 0;
       info.nlu = { ...nlu, intent: cued, score: Math.max(nlu.score, ACT) };
@@ -314,10 +337,14 @@ export class KroplaBot extends ActivityHandler {
       await this.startTask(dc, nlu.intent, info, prefs);
       return;
     }
+    if (await this.addToCaseJustFiled(ctx, info, prefs, f)) return;
     const kb = asked ?? (nlu.intent === 'info.question' || nlu.intent === 'None' || nlu.score < ACT ? hit : null);
     if (kb) {
       prefs.misses = 0;
-      await this.answerKnowledge(ctx, kb, prefs, false);
+      // "mam jakąś nadpłatę?": the rule, and the customer's own balance that shows it.
+      const own = kb.entry.check && OWN_ACCOUNT_RE.test(f);
+      await this.answerKnowledge(ctx, kb, prefs, Boolean(own));
+      if (own && kb.entry.check) await this.startTask(dc, kb.entry.check, info, prefs);
       return;
     }
     const smalltalk = ['greeting', 'goodbye', 'thanks', 'help'].includes(nlu.intent) && nlu.score >= ACT;
@@ -326,7 +353,6 @@ export class KroplaBot extends ActivityHandler {
       await routeByIntent(dc, nlu.intent, info);
       return;
     }
-    const f = foldDiacritics(nlu.text);
     const recent = prefs.context && info.now.getTime() - Date.parse(prefs.context.at) < 10 * 60_000 && f.split(' ').length <= 10;
     const water = !NOT_WATER_RE.test(f) && (nlu.intent === 'info.question' || WATER_RE.test(f) || Boolean(recent));
     prefs.misses = (prefs.misses ?? 0) + 1;
@@ -351,6 +377,23 @@ export class KroplaBot extends ActivityHandler {
       .slice(0, 2)
       .map((i) => taskLabel(ctx, i.intent));
     await say(ctx, 'fallback.first', {}, [...new Set([...likely, taskLabel(ctx, 'help')])], { refusal: 'notUnderstood' });
+  }
+
+  /**
+   * Right after a message or complaint was filed, a few words more about it ("najlepiej odpowiedzcie
+   * mailem", "i jeszcze dopiszcie, że…") go into that case instead of to the fallback.
+   */
+  private async addToCaseJustFiled(ctx: TurnContext, info: TurnInfo, prefs: ConversationPrefs, folded: string): Promise<boolean> {
+    const c = prefs.context;
+    if (!c?.caseNumber || !['message.send', 'complaint.file'].includes(c.task) || info.now.getTime() - Date.parse(c.at) > 10 * 60_000) return false;
+    // "a ile się czeka na odpowiedź?" is a question to answer, not more for the case.
+    if (!ADDITION_RE.test(folded) || /\?\s*$/.test(folded) || /^(?:a |i )?(?:ile|kiedy|jak|czy|gdzie|how|when|where)\b/.test(folded)) return false;
+    const filed = await this.app.services.cases.visibleTo(c.caseNumber, { customerId: info.customerId, chatId: info.chat.id });
+    if (!filed) return false;
+    await this.app.services.cases.addCustomerAnswer(filed, (ctx.activity.text ?? '').trim());
+    prefs.misses = 0;
+    await say(ctx, 'cases.addedToFiled', { caseNumber: filed.caseNumber });
+    return true;
   }
 
   /** The knowledge answer; outside a task, its offered task as a button (and a "tak" starts it). */

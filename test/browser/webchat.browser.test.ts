@@ -129,6 +129,34 @@ describeBrowser('web chat in Chromium', () => {
     expect(after.length).toBeGreaterThanOrEqual(before.length);
   });
 
+  it('answers at once with the polite busy reply when the server is overloaded, the message shown as sent', async () => {
+    const queue = directLineOf(t.app)!.queue;
+    queue.stop(); // the real watch would see an on-time loop and end the overload at its next tick
+    // Customers keep writing (every 100 ms, as many as there are turn slots) and the loop is late tick after tick.
+    const t0 = performance.now();
+    for (let i = 0; i < 4; i++) queue.tick(t0 - 30_000 + i * 10_000, 6000);
+    const pump = setInterval(() => {
+      const now = performance.now();
+      for (let i = 0; i < 8; i++) if (queue.admit(now)) queue.release();
+      queue.tick(now, 6000);
+    }, 100);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(queue.overloaded).toBe(true);
+      const shedBefore = queue.shedCount;
+      await sendChatMessage(page, 'ile mam do zapłaty');
+      await page.locator('#kropla-chat-panel .webchat__bubble:not(.webchat__bubble--from-user)').filter({ hasText: /Bardzo dużo osób pisze teraz do Kropli/ }).waitFor({ timeout: 10_000 });
+      expect(queue.shedCount).toBeGreaterThan(shedBefore);
+      // Shown as sent at once, not "sending" until Web Chat's 20-s timeout, nor as failed.
+      await page.waitForFunction(() => !document.querySelector('#kropla-chat-panel .webchat__activity-status--sending, #kropla-chat-panel .webchat__activity-status__send-failed-retry'), undefined, { timeout: 5_000 });
+      await page.screenshot({ path: join(t.dir, 'busy.png') });
+    } finally {
+      clearInterval(pump);
+      queue.tick(performance.now(), 2);
+      queue.watchEventLoop();
+    }
+  });
+
   it('is usable 320 px wide: no horizontal scroll, the input visible', async () => {
     const narrow = await context.newPage();
     await narrow.setViewportSize({ width: 320, height: 640 });

@@ -12,6 +12,7 @@ import type { App } from '../../src/app';
 import { CaseRecord } from '../../models';
 import { t } from '../../src/i18n/i18n';
 import { readYesNo, onlyAnnounces } from '../../dialogs/slots';
+import { KnowledgeBase } from '../../dialogs/knowledge';
 import { correctedInMessage } from '../../dialogs/understanding';
 import { chat, linkedChat, sharedRecognizer, testApp, type TestChat } from '../support/botHarness';
 import { kropla, last, pdfs, texts } from '../support/replies';
@@ -180,5 +181,136 @@ describe('wording', () => {
   test('waiting for a person says the staff member reads what the customer writes (not "what I write")', () => {
     expect(t('pl', 'handoff.queued', { caseNumber: 'KW-1' })).not.toMatch(/napiszę/);
     expect(t('pl', 'handoff.queued', { caseNumber: 'KW-1' })).toMatch(/pracownik/);
+  });
+});
+
+describe('e-invoice in the customer\'s words', () => {
+  test('a new address for an e-invoice already on is taken after one yes', async () => {
+    const c = await linkedChat(app, '100001');
+    const asked = await c.say('zmieniłam skrzynkę, e-faktury mają teraz przychodzić na anna.nowa.skrzynka@example.org');
+    expect(kropla(last(asked)).expects).toBe('yesNo');
+    expect(texts(asked)).toMatch(/anna\.nowa\.skrzynka@example\.org/);
+    await c.say('tak');
+    const cust = await app.services.customers.byNumber('100001');
+    expect(cust?.eInvoice).toBe(true);
+    expect(cust?.email).toBe('anna.nowa.skrzynka@example.org');
+  });
+
+  test('"wyłączcie e-fakturę, wolę papierowe" turns it off after a yes', async () => {
+    const c = await linkedChat(app, '100001');
+    expect(kropla(last(await c.say('proszę wyłączyć mi e-fakturę, wolę znowu papierowe')))).toEqual(expect.objectContaining({ expects: 'yesNo' }));
+    expect(texts(await c.say('tak'))).toMatch(/e-faktura jest wyłączona/);
+    expect((await app.services.customers.byNumber('100001'))?.eInvoice).toBe(false);
+  });
+
+  test('"nie, mam nowy mail: …" right after turning it on moves it to the new address', async () => {
+    const c = await linkedChat(app, '100010');
+    await c.say('chcę e-fakturę');
+    expect(texts(await c.say('tak'))).toMatch(/e-faktura jest włączona/);
+    const asked = await c.say('a nie, mam już nowy mail: nowy.adres.100010@example.org');
+    expect(kropla(last(asked)).expects).toBe('yesNo');
+    await c.say('tak');
+    expect((await app.services.customers.byNumber('100010'))?.email).toBe('nowy.adres.100010@example.org');
+  });
+});
+
+describe('linking with the customer number said first', () => {
+  test('"numer 100013" in the request sends the code at once; "nie mam kodu" then is answered that it is on its way', async () => {
+    const c = chat(app);
+    const first = await c.say('chcę podpiąć konto do czatu, numer 100013');
+    expect(kropla(last(first)).expects).toBe('linkCode');
+    const again = await c.say('nie mam kodu');
+    expect(kropla(last(again)).expects).toBe('linkCode');
+    expect(texts(again)).toMatch(/przed chwilą/);
+    expect(texts(again)).not.toMatch(/podać numer klienta/);
+  });
+
+  test('a mistyped e-mailed code is asked for again (terms not asked twice), and the right one links', async () => {
+    const customer = await app.services.customers.byNumber('100015');
+    const c = chat(app);
+    await c.say('chcę połączyć konto, mój numer klienta to 100015');
+    await c.say('K7PM-4QX9');
+    const wrong = await c.say('akceptuję regulamin');
+    expect(texts(wrong)).toMatch(/nieprawidłowy/);
+    expect(kropla(last(wrong)).expects).toBe('linkCode');
+    const mails = readdirSync(app.config.mailDir).map((f) => readFileSync(join(app.config.mailDir, f), 'utf8')).filter((m) => m.includes(`To: ${customer!.email}`));
+    const code = /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(mails.at(-1)?.split('\r\n\r\n').slice(1).join('\n') ?? '')?.[1];
+    expect(texts(await c.say(code!))).toMatch(/klienta nr 100015/);
+  });
+});
+
+describe('more requests in one sentence', () => {
+  test('"ile zalegam i podajcie nr konta" gives the balance and the account number', async () => {
+    const c = await linkedChat(app, '100011');
+    const all = texts(await c.say('ile zalegam i podajcie numer konta do wpłaty, chcę to dziś uregulować'));
+    expect(all).toMatch(/Do zapłaty/);
+    expect(all).toMatch(/numer rachunku \(indywidualny\)/);
+  });
+
+  test('"na jakie konto i co wpisać w tytule?" answers the title and gives the payment details', async () => {
+    const c = await linkedChat(app, '100011');
+    const all = texts(await c.say('na jakie konto przelać i co wpisać w tytule przelewu?'));
+    expect(all).toMatch(/W tytule przelewu/);
+    expect(all).toMatch(/numer rachunku \(indywidualny\)/);
+  });
+
+  test('"czy mam zapłacone za <two months>?" tells each month\'s invoice status', async () => {
+    const [newest, previous] = await latestInvoices('100007');
+    const c = await linkedChat(app, '100007');
+    const replies = await c.say(`czy mam już zapłacone za ${MONTHS_PL[previous.month - 1]} i ${MONTHS_PL[newest.month - 1]}?`);
+    const all = texts(replies);
+    expect(all).toContain(newest.number);
+    expect(all).toContain(previous.number);
+    expect(all).toMatch(/opłacona/);
+  });
+
+  test('"send the <month> invoice as PDF, and is it paid?" sends the PDF that says whether it is paid', async () => {
+    const [newest] = await latestInvoices('100007');
+    const c = await linkedChat(app, '100007');
+    const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+    const replies = await c.say(`please send me the ${months[newest.month - 1]} invoice as a PDF. and is it paid already?`);
+    expect(pdfs(replies)).toEqual([newest.file]);
+    expect(texts(replies)).toMatch(/has been paid|still due/);
+  });
+});
+
+describe('knowledge that is also a task', () => {
+  test('"proszę o rozłożenie na raty, …" is the written request itself: a message to the office; what is added right after goes into its case', async () => {
+    const c = await linkedChat(app, '100016');
+    const draft = await c.say('proszę o rozłożenie zaległości na raty, od miesiąca jestem bez pracy i nie dam rady spłacić wszystkiego naraz');
+    expect(kropla(last(draft)).expects).toBe('yesNo');
+    await c.say('tak');
+    const [sent] = await casesOfChat(c);
+    expect(sent.kind).toBe('message');
+    expect(sent.text).toMatch(/na raty/);
+    const added = await c.say('a odpowiedź najlepiej mailem');
+    expect(texts(added)).toContain(sent.caseNumber);
+    expect(refused(added)).toBe(false);
+    const notes = await app.services.cases.messages(sent.id);
+    expect(notes.some((m) => /mailem/.test(m.text))).toBe(true);
+  });
+
+  test('a question right after a message was sent is answered, not added to its case', async () => {
+    const c = await linkedChat(app, '100017');
+    await c.say('chcę napisać wiadomość do biura');
+    await c.say('proszę o kontakt w sprawie montażu podlicznika do ogrodu');
+    await c.say('tak');
+    const replies = await c.say('a ile się czeka na odpowiedź?');
+    expect(texts(replies)).not.toMatch(/Dopisałam/);
+    expect(texts(replies)).toMatch(/dni/);
+  });
+
+  test('"mam jakąś nadpłatę?" answers the rule and shows the customer\'s balance', async () => {
+    const c = await linkedChat(app, '100003');
+    const all = texts(await c.say('chyba zapłaciłam dwa razy, mam teraz jakąś nadpłatę?'));
+    expect(all).toMatch(/Nadpłata nie przepada/);
+    expect(all).toMatch(/Do zapłaty|Nadpłata:|nadpłat/);
+    expect(all).toMatch(/Stan na/);
+  });
+
+  test('penalties for paying late asked in Silesian find the late-payment answer; "gazetami" is not gas', () => {
+    const kb = KnowledgeBase.load();
+    expect(kb.find('a jak niy zapłaca do terminu, to bydom jakie kary?', 'pl')?.entry.id).toBe('latePayment');
+    expect(kb.find('papierowej faktury nie mogę znaleźć, chyba wyrzuciłem z gazetami', 'pl')?.entry.id).not.toBe('otherUtilities');
   });
 });

@@ -19,7 +19,7 @@ import { clientAddress } from '../../src/channels/directline/http';
 import { loadConfig } from '../../src/config';
 import { sqlOf } from '../../src/db/sql';
 import { startTestApp, type TestApp } from '../support/browser';
-import { call, getActivities, openConversation, postMessage, waitForActivities, type Conversation } from './helpers';
+import { call, getActivities, openConversation, postMessage, StreamClient, waitForActivities, type Conversation } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -224,8 +224,9 @@ describe('a saturated web chat', () => {
     expect(repliesTo(acts, again)[0]).not.toHaveProperty('channelData.kropla.busy');
   });
 
-  it('past an overload (the loop late tick after tick while customers keep writing) turns messages away before reading them: 503, Retry-After, the polite text, nothing stored', async () => {
+  it('past an overload (the loop late tick after tick while customers keep writing) answers at once without a turn: the echo and the polite reply on the stream, Retry-After, nothing stored', async () => {
     const conv = await openConversation(t.url);
+    const stream = await StreamClient.open(conv.streamUrl);
     const dl = directLineOf(t.app)!;
     const queue = dl.queue;
     const before = (await getActivities(t.url, conv)).activities.length;
@@ -237,11 +238,17 @@ describe('a saturated web chat', () => {
       for (let i = 0; i < 4; i++) queue.tick(now - 30_000 + i * 10_000, 6000);
       expect(queue.overloaded).toBe(true);
       const shedBefore = queue.shedCount;
-      const r = await call(t.url, 'POST', `/v3/directline/conversations/${conv.conversationId}/activities`, { token: conv.token, body: { type: 'message', text: 'ile mam do zapłaty', locale: 'pl-PL' }, headers: { 'Accept-Language': 'pl-PL' } });
-      expect(r.status).toBe(503);
+      const r = await call(t.url, 'POST', `/v3/directline/conversations/${conv.conversationId}/activities`, { token: conv.token, body: { type: 'message', text: 'ile mam do zapłaty', locale: 'pl-PL', from: { id: conv.userId }, channelData: { clientActivityID: 'c-busy-1' } } });
+      expect(r.status).toBe(200);
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(r.body.error).toBe('busy');
-      expect(String(r.body.message)).toMatch(/^Bardzo dużo osób pisze teraz do Kropli.*proszę spróbować za chwilę/i);
+      const id = String(r.body.id);
+      // Web Chat's echo (matched by clientActivityID, with the id the POST gave) and the busy reply, at once.
+      const seen = await stream.waitFor((a) => a.some((x) => x.replyToId === id));
+      const echo = seen.find((x) => x.id === id);
+      expect(echo).toMatchObject({ text: 'ile mam do zapłaty', from: { id: conv.userId }, channelData: { clientActivityID: 'c-busy-1' } });
+      const reply = seen.find((x) => x.replyToId === id);
+      expect(reply?.text).toMatch(/^Bardzo dużo osób pisze teraz do Kropli.*proszę spróbować za chwilę/i);
+      expect(reply?.channelData).toMatchObject({ kropla: { busy: true } });
       expect(queue.shedCount).toBe(shedBefore + 1);
       expect((await getActivities(t.url, conv)).activities.length).toBe(before); // not stored, no turn
       // The loop on time again: the same message is taken and answered.
@@ -251,6 +258,7 @@ describe('a saturated web chat', () => {
       expect(repliesTo(acts, again)[0]).not.toHaveProperty('channelData.kropla.busy');
     } finally {
       queue.watchEventLoop();
+      stream.close();
     }
   });
 

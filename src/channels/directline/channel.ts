@@ -89,6 +89,27 @@ export class DirectLineChannel implements OutboundSink {
    * A customer's activity: validated, stored (the echo Web Chat waits for), and handed to the bot.
    * Uploaded files are stored and reach the bot as `data:` URLs. Returns the activity id.
    */
+  /**
+   * Overload ({@link TurnQueue.shed}): the message gets no turn and nothing is stored, yet the customer is answered
+   * at once. This process's open sockets of the conversation get the message's echo (so Web Chat shows it as sent,
+   * not as "sending" for its 20-s timeout) and the polite busy reply, both unstored: a reload shows neither, as
+   * nothing was done with the message, and it can simply be written again. Costs a parse and two socket writes.
+   */
+  shed(conversationId: string, userId: string, body: unknown): Parsed<{ id: string }> {
+    const timestamp = new Date().toISOString();
+    const parsed = toActivity(body, { conversationId, userId, timestamp });
+    if (!parsed.ok) return parsed;
+    const inbound = parsed.value;
+    const id = `${conversationId}|busy-${++this.shedSeq}`;
+    if (inbound.type === 'typing') return { ok: true, value: { id: `${conversationId}|typing` } };
+    this.hub.ephemeral(conversationId, { ...inbound, id });
+    const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
+    this.hub.ephemeral(conversationId, fromBotActivity(busy, { conversationId, userId, id: `${id}|reply`, timestamp, replyToId: id }));
+    return { ok: true, value: { id } };
+  }
+
+  private shedSeq = 0;
+
   async receive(conversationId: string, userId: string, body: unknown, files: UploadedFile[] = [], from: { address?: string } = {}): Promise<Parsed<{ id: string; retryAfterSeconds?: number }>> {
     const scope = { conversationId, userId, timestamp: new Date().toISOString() };
     const stored: BfAttachment[] = [];

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Next, Request, Response, Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import type { App } from '../../app';
 import { addressPseudonym, requestAddressKey } from '../../http/address';
 import { jsonBody, sendError } from '../../http/server';
@@ -17,7 +17,6 @@ import { boundaryOf, MultipartError, parseMultipart } from './multipart';
 import { rateLimit, type RateResult } from './rateLimit';
 import { sqlOf } from '../../db/sql';
 import { StreamHub } from './streams';
-import { t, toLocale, type Locale } from '../../i18n/i18n';
 import { newConversationId, newUserId } from './tokens';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -31,12 +30,6 @@ function streamUrl(req: IncomingMessage, app: App, dl: DirectLineChannel, claims
 }
 
 class PayloadTooLarge extends Error {}
-
-/** The language a request asks for (`Accept-Language`, e.g. Web Chat's), Polish by default. */
-function localeOfRequest(req: IncomingMessage): Locale {
-  const lang = req.headers['accept-language'];
-  return toLocale(typeof lang === 'string' ? lang.split(',')[0].trim() : undefined);
-}
 
 /** What a prompt may wait for when a file is welcome with the answer (`channelData.kropla.expects`). */
 const FILE_SLOTS: readonly string[] = ['attachments', 'description', 'meterValue'];
@@ -147,23 +140,17 @@ export function registerDirectLineRoutes(server: Server, app: App, dl: DirectLin
     res.json({ conversationId: claims.conv, token, expires_in, streamUrl: streamUrl(req, app, dl, claims, watermark), referenceGrammarId: '' });
   }));
 
-  /**
-   * Overload (the loop late tick after tick while customers keep writing, see TurnQueue.shed): the message is
-   * turned away before its body is read, with 503, `Retry-After` and the polite busy text, so that the process
-   * spends almost nothing on it and catches up (Web Chat shows the message as not sent; it can be sent again).
-   */
-  const shedding = (req: Request, res: Response, next: Next): void => {
-    if (!app.turns.shed()) return next();
-    if (!cors(req, res, app)) return next(false);
-    res.setHeader('Retry-After', '5');
-    sendError(res, 503, 'busy', t(localeOfRequest(req), 'webchat.busy'));
-    req.resume(); // the body is not read
-    return next(false);
-  };
-
-  server.post('/v3/directline/conversations/:id/activities', shedding, jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
+  server.post('/v3/directline/conversations/:id/activities', jsonBody(64 * 1024, { nul: 'strip' }), route(async (req, res) => {
     const claims = authorize(req, res, dl.tokens, req.params.id);
     if (!claims) return;
+    // Overload (the loop late tick after tick while customers keep writing, see TurnQueue.shed): no turn, nothing
+    // stored, no database work at all, so the process catches up; the customer sees the echo and the busy reply.
+    if (app.turns.shed()) {
+      const shed = dl.shed(claims.conv, claims.user, req.body);
+      if (!shed.ok) return sendError(res, 400, 'invalid', shed.message, shed.field);
+      res.setHeader('Retry-After', '5');
+      return void res.json({ id: shed.value.id });
+    }
     if (!(await dl.store.exists(claims.conv))) return sendError(res, 404, 'not_found', 'no such conversation; start it first');
     const body = req.body as { type?: unknown } | undefined;
     if (body?.type !== 'typing' && limited(res, await messageLimiter.hit(claims.conv))) return;

@@ -21,11 +21,12 @@ import type { Lang } from './types';
 /** Floors on the old held-out sets (measured minus a margin). */
 export const OLD_FLOORS = { plAccuracy: 0.93, noneRecall: 0.85, enAccuracy: 0.9, ukAccuracy: 0.93 };
 /**
- * Floors on the blind held-out sets: what we reach, a little below (reached 2026-12-01: pl 90.2%,
- * out-of-scope recall 89.3% / precision 92.6%, en 91.8%, uk 89.1%; see README "Understanding
- * messages"); the issue's goal is pl 96% with out-of-scope recall 92% / precision 90%, en 95%, uk 95%.
+ * Floors on the blind held-out sets: what we reach, a message or two below (reached 2026-12-01,
+ * session 2: pl 92.6%, out-of-scope recall 92.9% / precision 97.2%, en 96.4%, uk 95.5%; see README
+ * "Understanding messages"); the issue's goal is pl 96% with out-of-scope recall 92% / precision 90%,
+ * en 95%, uk 95%.
  */
-export const BLIND_FLOORS = { plAccuracy: 0.885, plNoneRecall: 0.875, plNonePrecision: 0.91, enAccuracy: 0.9, ukAccuracy: 0.875 };
+export const BLIND_FLOORS = { plAccuracy: 0.91, plNoneRecall: 0.905, plNonePrecision: 0.945, enAccuracy: 0.935, ukAccuracy: 0.93 };
 
 const pct = (x: number): string => (x * 100).toFixed(1) + '%';
 

@@ -84,16 +84,14 @@ export function detectLanguage(text: string, hint?: Lang, latin?: LatinLangId): 
   en += (lower.match(EN_PATTERNS) ?? []).length * 0.5;
   // Ukrainian typed in Latin letters ("skilky ya vynen za vodu"): its own words, none of Polish's or English's
   const uk = ukLatinScore(text);
-  if (latin && words.length >= 2 && latin.ukMargin(text) > (words.length >= 3 ? UK_MARGIN : UK_MARGIN_SHORT)) return 'uk';
+  const ngram = latin && words.length >= 2 ? latin.score(text) : null;
+  if (ngram && ngram.uk - Math.max(ngram.pl, ngram.en) > (words.length >= 3 ? UK_MARGIN : UK_MARGIN_SHORT)) return 'uk';
   if ((uk >= 4 || (uk >= 2 && pl < 2 && en < 2)) && uk > pl && uk > en) return 'uk';
   if (hint === 'uk' && uk >= 2 && uk >= Math.max(pl, en) / 2) return 'uk';
   const margin = Math.abs(pl - en);
   if (hint && hint !== 'uk' && margin < 2) return hint;
   // the word lists barely decide ("unsubscribe alerts", "delete my data"): the n-gram model does, when it is sure
-  if (latin && margin < WEAK_MARGIN) {
-    const s = latin.score(text);
-    if (s && Math.abs(s.pl - s.en) >= PL_EN_MARGIN) return s.pl > s.en ? 'pl' : 'en';
-  }
+  if (ngram && margin < WEAK_MARGIN && Math.abs(ngram.pl - ngram.en) >= PL_EN_MARGIN) return ngram.pl > ngram.en ? 'pl' : 'en';
   if (pl === en) return hint === 'en' ? 'en' : hint === 'uk' ? 'uk' : 'pl';
   return pl > en ? 'pl' : 'en';
 }

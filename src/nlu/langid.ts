@@ -91,10 +91,4 @@ export class LatinLangId {
     for (const c of CLASSES) s[c] /= grams.length;
     return s;
   }
-
-  /** How much likelier Ukrainian is than the likelier of Polish and English (mean log-likelihood per n-gram). */
-  ukMargin(text: string): number {
-    const s = this.score(text);
-    return s ? s.uk - Math.max(s.pl, s.en) : -Infinity;
-  }
 }

@@ -37,6 +37,11 @@ export interface UploadedFile {
   data: Buffer;
 }
 
+/** The polite "too many people are writing" answer, marked so that clients and the load bench can tell it apart. */
+function busyReply(locale: string | undefined): Partial<Activity> {
+  return { type: 'message', text: t(toLocale(locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
+}
+
 export class DirectLineChannel implements OutboundSink {
   readonly store: DirectLineStore;
   readonly hub: StreamHub;
@@ -114,8 +119,7 @@ export class DirectLineChannel implements OutboundSink {
     const id = `${conversationId}|busy-${++this.shedSeq}`;
     if (inbound.type === 'typing') return { ok: true, value: { id: `${conversationId}|typing` } };
     this.hub.ephemeral(conversationId, { ...inbound, id });
-    const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
-    this.hub.ephemeral(conversationId, fromBotActivity(busy, { conversationId, userId, id: `${id}|reply`, timestamp, replyToId: id }));
+    this.hub.ephemeral(conversationId, fromBotActivity(busyReply(inbound.locale), { conversationId, userId, id: `${id}|reply`, timestamp, replyToId: id }));
     return { ok: true, value: { id } };
   }
 
@@ -163,8 +167,7 @@ export class DirectLineChannel implements OutboundSink {
       this.log.debug({ conversationId, seq: saved.seq, type: inbound.type, admitted }, 'activity received');
       if (!admitted) {
         // Saturated: a fast, polite answer now instead of a long wait (the customer's message is kept).
-        const busy = { type: 'message', text: t(toLocale(inbound.locale), 'webchat.busy'), channelData: { kropla: { busy: true } } };
-        await this.append(conversationId, userId, busy, id);
+        await this.append(conversationId, userId, busyReply(inbound.locale), id);
         return { ok: true, value: { id, retryAfterSeconds: 5 } };
       }
       this.schedule(conversationId, forBotOf(saved.activity), id);
